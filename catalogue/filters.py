@@ -1,0 +1,117 @@
+"""The catalogue's filters, shared by the catalogue pages, the API and search."""
+
+from django import forms
+from django.utils import timezone
+
+from .models import (
+    Audience,
+    CatalogueItemPage,
+    RegistrationMode,
+    ResourceArticlePage,
+    SessionFormat,
+    SessionPage,
+    Theme,
+    WorkingGroupCallPage,
+)
+
+ITEM_TYPES = {
+    "session": SessionPage,
+    "working_group_call": WorkingGroupCallPage,
+    "resource_article": ResourceArticlePage,
+}
+ITEM_TYPE_LABELS = {
+    "session": "Sessions",
+    "working_group_call": "Appels à manifestation d'intérêt",
+    "resource_article": "Articles et ressources",
+}
+WHEN_CHOICES = [("upcoming", "À venir"), ("past", "Passés")]
+
+
+def item_type(page) -> str:
+    for name, model in ITEM_TYPES.items():
+        if isinstance(page, model):
+            return name
+    raise ValueError(f"{type(page).__name__} is not a catalogue item")
+
+
+def filter_catalogue(
+    items,
+    *,
+    type: str | None = None,
+    theme: str | None = None,
+    audience: str | None = None,
+    format: str | None = None,
+    when: str | None = None,
+    open: bool | None = None,
+    cotisation: bool | None = None,
+    now=None,
+):
+    """Narrow a CatalogueItemPage queryset; every argument is already validated."""
+    now = now or timezone.now()
+    if type:
+        items = items.type(ITEM_TYPES[type])
+    if theme:
+        items = items.filter(themes__slug=theme)
+    if audience:
+        items = items.filter(audiences__slug=audience)
+    if format:
+        items = items.filter(sessionpage__format=format)
+    if when == "upcoming":
+        items = items.upcoming(now)
+    elif when == "past":
+        items = items.past(now)
+    if open is True:
+        items = items.open_for_registration(now)
+    elif open is False:
+        items = items.exclude(
+            pk__in=CatalogueItemPage.objects.open_for_registration(now).values("pk")
+        )
+    if cotisation is not None:
+        members = {"registration_mode": RegistrationMode.MEMBERS}
+        items = items.filter(**members) if cotisation else items.exclude(**members)
+    return items.distinct()
+
+
+class CatalogueFilterForm(forms.Form):
+    """The filters as a GET form on the catalogue page."""
+
+    type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Tous")] + list(ITEM_TYPE_LABELS.items())
+    )
+    theme = forms.ChoiceField(label="Thème", required=False)
+    audience = forms.ChoiceField(label="Public", required=False)
+    format = forms.ChoiceField(
+        label="Format", required=False, choices=[("", "Tous")] + list(SessionFormat.choices)
+    )
+    when = forms.ChoiceField(
+        label="Période", required=False, choices=[("", "Toutes")] + WHEN_CHOICES
+    )
+    open = forms.BooleanField(label="Inscriptions ouvertes", required=False)
+    cotisation = forms.ChoiceField(
+        label="Cotisation",
+        required=False,
+        choices=[("", "Indifférent"), ("yes", "Réservé aux adhérents"), ("no", "Sans cotisation")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "Tous")] + list(
+            Theme.objects.values_list("slug", "name")
+        )
+        self.fields["audience"].choices = [("", "Tous")] + list(
+            Audience.objects.values_list("slug", "name")
+        )
+
+    def apply(self, items):
+        data = self.cleaned_data
+        cotisation = {"yes": True, "no": False}.get(data.get("cotisation") or "")
+        return filter_catalogue(
+            items,
+            type=data.get("type") or None,
+            theme=data.get("theme") or None,
+            audience=data.get("audience") or None,
+            format=data.get("format") or None,
+            when=data.get("when") or None,
+            open=True if data.get("open") else None,
+            cotisation=cotisation,
+        ).with_dates()

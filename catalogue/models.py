@@ -1,0 +1,936 @@
+"""Pages and snippets of the catalogue: sessions, working-group calls, resource articles."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from .blocks import ArticleBodyBlock, DocumentBlock, LinkBlock, NoticeBlock, ProgrammeBlock
+from .forms import SessionPageForm, WorkingGroupCallPageForm
+
+
+def paris_tz():
+    return timezone.get_default_timezone()
+
+
+# --------------------------------------------------------------------------- snippets
+
+
+class Theme(index.Indexed, models.Model):
+    """A theme of the network's work (coopération, bénévolat, action sociale…)."""
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField("description", blank=True)
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "thème"
+
+    def __str__(self):
+        return self.name
+
+
+class Audience(models.Model):
+    """A category of people a session is meant for (élus, agents de développement…)."""
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "public"
+        verbose_name_plural = "publics"
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(index.Indexed, models.Model):
+    """A partner structure, e.g. the one a speaker comes from."""
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    description = models.TextField(
+        "présentation", blank=True, help_text="Une phrase : ce que fait la structure."
+    )
+    website = models.URLField("site web", blank=True)
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "structure"
+
+    def __str__(self):
+        return self.name
+
+
+class Person(index.Indexed, models.Model):
+    """A speaker or a contact person."""
+
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    job_title = models.CharField(
+        "fonction", max_length=200, blank=True, help_text="Par exemple « chargée de mission »."
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="structure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    bio = models.TextField("présentation", blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+        FieldPanel("job_title"),
+        FieldPanel("organisation"),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+        FieldPanel("bio"),
+    ]
+    search_fields = [
+        index.SearchField("first_name"),
+        index.SearchField("last_name"),
+        index.AutocompleteField("last_name"),
+        index.RelatedFields("organisation", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "personne"
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+# --------------------------------------------------------------------------- querysets
+
+
+class CatalogueItemQuerySet(PageQuerySet):
+    def with_dates(self):
+        """Annotate ``first_start`` and ``last_end`` from a session's occurrences."""
+        occurrences = SessionOccurrence.objects.filter(session_id=OuterRef("pk"))
+        return self.annotate(
+            first_start=Subquery(occurrences.order_by("start").values("start")[:1]),
+            last_end=Subquery(occurrences.order_by("-end").values("end")[:1]),
+        )
+
+    def _session_path(self):
+        return "" if issubclass(self.model, SessionPage) else "sessionpage__"
+
+    def upcoming(self, now=None):
+        """Items still ahead: sessions not ended, calls whose deadline or first meeting is ahead."""
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        prefix = self._session_path()
+        upcoming = Q(**{f"{prefix}occurrences__end__gte": now})
+        if not issubclass(self.model, SessionPage):
+            upcoming |= Q(workinggroupcallpage__first_meeting__gte=today) | Q(
+                workinggroupcallpage__isnull=False, registration_deadline__gte=today
+            )
+        return self.filter(pk__in=self.model.objects.filter(upcoming).values("pk"))
+
+    def past(self, now=None):
+        """Items behind us: sessions whose every occurrence has ended, calls whose date passed."""
+        now = now or timezone.now()
+        events = self.filter(
+            Q(**{f"{self._session_path()}occurrences__isnull": False})
+            | (
+                Q(workinggroupcallpage__isnull=False)
+                if not issubclass(self.model, SessionPage)
+                else Q(pk__in=[])
+            )
+        )
+        return events.exclude(pk__in=self.upcoming(now).values("pk")).distinct()
+
+    def open_for_registration(self, now=None):
+        """Items whose registration (or application) can be made now."""
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        return (
+            self.filter(
+                registration_mode__in=RegistrationMode.taking_registrations(),
+            )
+            .filter(
+                Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now),
+                Q(registration_deadline__isnull=True) | Q(registration_deadline__gte=today),
+            )
+            .upcoming(now)
+        )
+
+    def for_cards(self):
+        return self.with_dates().order_by("first_start")
+
+
+CatalogueItemManager = PageManager.from_queryset(CatalogueItemQuerySet)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+class RegistrationMode(models.TextChoices):
+    MEMBERS = "members", "Adhérents à jour de cotisation"
+    ACCOUNT = "account", "Toute personne ayant un compte"
+    APPLICATION = "application", "Candidature avec sélection"
+    EXTERNAL = "external", "Lien d'inscription externe"
+    NONE = "none", "Sans inscription"
+
+    @classmethod
+    def taking_registrations(cls):
+        return [cls.MEMBERS, cls.ACCOUNT, cls.APPLICATION, cls.EXTERNAL]
+
+
+class CatalogueIndexPage(Page):
+    """A catalogue: lists its sessions, calls and articles with filters."""
+
+    lead = models.TextField("chapô", blank=True)
+    body = RichTextField("présentation", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("lead"), FieldPanel("body")]
+    api_fields = [APIField("lead"), APIField("body")]
+    subpage_types = [
+        "catalogue.SessionPage",
+        "catalogue.WorkingGroupCallPage",
+        "catalogue.ResourceArticlePage",
+    ]
+    search_fields = Page.search_fields + [index.SearchField("lead")]
+
+    class Meta:
+        verbose_name = "catalogue"
+
+    def get_context(self, request, *args, **kwargs):
+        from .filters import CatalogueFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CatalogueFilterForm(request.GET or None)
+        items = CatalogueItemPage.objects.live().child_of(self)
+        items = form.apply(items) if form.is_valid() else items.with_dates()
+        context["filter_form"] = form
+        context["items"] = specific_items(items.order_by("-first_start", "-first_published_at"))
+        return context
+
+
+class CatalogueItemPage(Page):
+    """What every catalogue item shares: summary, themes, audiences, contact, registration."""
+
+    lead = models.TextField(
+        "chapô", help_text="Résumé en une ou deux phrases, affiché dans les listes et la recherche."
+    )
+    themes = ParentalManyToManyField(Theme, verbose_name="thèmes", blank=True)
+    audiences = ParentalManyToManyField(Audience, verbose_name="publics", blank=True)
+    contact = models.ForeignKey(
+        Person,
+        verbose_name="contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    registration_mode = models.CharField(
+        "mode d'inscription",
+        max_length=20,
+        choices=RegistrationMode.choices,
+        default=RegistrationMode.NONE,
+    )
+    registration_url = models.URLField(
+        "lien d'inscription externe", blank=True, help_text="Pour le mode « lien externe »."
+    )
+    registration_opens_at = models.DateTimeField(
+        "ouverture des inscriptions", null=True, blank=True, help_text="Vide : dès la publication."
+    )
+    registration_deadline = models.DateField(
+        "date limite d'inscription",
+        null=True,
+        blank=True,
+        help_text="Les inscriptions restent ouvertes jusqu'à 23 h 59 ce jour-là (heure de Paris).",
+    )
+    fee_note = models.CharField(
+        "conditions tarifaires",
+        max_length=255,
+        blank=True,
+        help_text="Précision sur le coût, par exemple « Gratuit » ou « Repas à la charge des participants ».",
+    )
+
+    objects = CatalogueItemManager()
+
+    is_creatable = False
+    parent_page_types = ["catalogue.CatalogueIndexPage"]
+    subpage_types = []
+
+    search_fields = Page.search_fields + [
+        index.SearchField("lead"),
+        index.FilterField("registration_mode"),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        verbose_name = "élément du catalogue"
+        verbose_name_plural = "éléments du catalogue"
+
+    @property
+    def cotisation_required(self):
+        return self.registration_mode == RegistrationMode.MEMBERS
+
+    @property
+    def fee_rule(self):
+        if self.cotisation_required:
+            return "Participation soumise à la cotisation annuelle"
+        if self.registration_mode == RegistrationMode.NONE:
+            return self.fee_note
+        return self.fee_note or "Participation non soumise à cotisation"
+
+    @property
+    def kind_label(self):
+        return self._meta.verbose_name
+
+    def registration_closes_at(self):
+        """End of the deadline day, Europe/Paris."""
+        if self.registration_deadline is None:
+            return None
+        end_of_day = dt.datetime.combine(self.registration_deadline, dt.time(23, 59, 59))
+        return timezone.make_aware(end_of_day, paris_tz())
+
+
+def specific_items(queryset):
+    """Turn a CatalogueItemPage queryset into specific pages, keeping annotations and order."""
+    return queryset.specific(defer=False)
+
+
+class SessionFormat(models.TextChoices):
+    IN_PERSON = "in_person", "En présentiel"
+    ONLINE = "online", "En ligne"
+    HYBRID = "hybrid", "Hybride (présentiel et à distance)"
+
+
+class SessionKind(models.TextChoices):
+    EXPLORATION = "exploration", "Session d'exploration"
+    WEBCONFERENCE = "webconference", "Webconférence"
+    TRAINING = "training", "Formation"
+    WORKSHOP_1D = "workshop_1d", "Atelier d'une journée"
+    WORKSHOP_2D = "workshop_2d", "Atelier de deux jours"
+    MEETING = "meeting", "Rencontre"
+
+
+class AttendanceMode(models.TextChoices):
+    ALL_DATES = "all", "Participer à toutes les dates"
+    ONE_DATE = "one", "Choisir une date"
+
+
+class SpeakerRole(models.TextChoices):
+    ANIMATION = "animation", "Animation"
+    CONTRIBUTION = "contribution", "Contribution"
+    TESTIMONY = "testimony", "Témoignage"
+    SPEAKER = "speaker", "Intervention"
+
+
+class SessionPage(CatalogueItemPage):
+    """A training session, session d'exploration, webconference or workshop."""
+
+    kind = models.CharField(
+        "type de session", max_length=20, choices=SessionKind.choices, default=SessionKind.TRAINING
+    )
+    rationale = RichTextField("pourquoi cette session ?", blank=True)
+    objectives = RichTextField("objectifs", blank=True)
+    audience_text = RichTextField(
+        "une session pour qui ?", blank=True, help_text="Le public visé, en toutes lettres."
+    )
+    programme = StreamField(ProgrammeBlock(), verbose_name="programme", blank=True)
+    method = RichTextField(
+        "méthode d'animation", blank=True, help_text="Comment la session se déroule."
+    )
+    case_study = RichTextField("cas étudié", blank=True)
+    notices = StreamField(
+        [("notice", NoticeBlock())],
+        verbose_name="avis",
+        blank=True,
+        help_text="Par exemple un changement de format dû à des contraintes sanitaires.",
+    )
+
+    attendance_mode = models.CharField(
+        "participation aux dates",
+        max_length=3,
+        choices=AttendanceMode.choices,
+        default=AttendanceMode.ALL_DATES,
+    )
+    format = models.CharField(
+        "format", max_length=20, choices=SessionFormat.choices, default=SessionFormat.IN_PERSON
+    )
+    venue_name = models.CharField("lieu", max_length=200, blank=True)
+    venue_address = models.TextField("adresse du lieu", blank=True)
+    venue_town = models.CharField("commune", max_length=100, blank=True)
+    meeting_url = models.URLField(
+        "lien de connexion",
+        blank=True,
+        help_text="Communiqué uniquement aux participants confirmés, jamais affiché publiquement.",
+    )
+    meeting_url_sent_later = models.BooleanField(
+        "lien envoyé ultérieurement",
+        default=False,
+        help_text="Cochez si le lien de connexion sera communiqué plus tard aux participants.",
+    )
+    capacity = models.PositiveIntegerField(
+        "nombre de places",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "Le nombre de places doit être d'au moins 1.")],
+        help_text="Nombre maximum de participants (par date si l'on choisit une date). "
+        "Vide : sans limite.",
+    )
+    documents = StreamField([("document", DocumentBlock())], verbose_name="documents", blank=True)
+
+    objects = CatalogueItemManager()
+    base_form_class = SessionPageForm
+    parent_page_types = ["catalogue.CatalogueIndexPage"]
+    subpage_types = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldPanel("lead"),
+        FieldPanel("notices"),
+        FieldPanel("rationale"),
+        FieldPanel("objectives"),
+        MultiFieldPanel([FieldPanel("audience_text"), FieldPanel("audiences")], heading="Public"),
+        FieldPanel("programme"),
+        FieldPanel("method"),
+        FieldPanel("case_study"),
+        InlinePanel("speakers", label="intervenants", heading="Intervenants"),
+        FieldPanel("themes"),
+        FieldPanel("documents"),
+    ]
+    practical_panels = [
+        InlinePanel(
+            "occurrences",
+            label="date",
+            heading="Dates",
+            min_num=1,
+            help_text="Chaque créneau, heure de Paris.",
+        ),
+        FieldPanel("attendance_mode"),
+        MultiFieldPanel(
+            [
+                FieldPanel("format"),
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldPanel("venue_town"),
+                FieldPanel("meeting_url"),
+                FieldPanel("meeting_url_sent_later"),
+            ],
+            heading="Format et lieu",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("registration_mode"),
+                FieldPanel("registration_url"),
+                FieldPanel("capacity"),
+                FieldRowPanel(
+                    [FieldPanel("registration_opens_at"), FieldPanel("registration_deadline")]
+                ),
+                FieldPanel("fee_note"),
+            ],
+            heading="Inscriptions",
+        ),
+        FieldPanel("contact"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Contenu"),
+            ObjectList(practical_panels, heading="En pratique"),
+            ObjectList(Page.promote_panels, heading="Référencement"),
+            ObjectList(Page.settings_panels, heading="Paramètres"),
+        ]
+    )
+
+    search_fields = CatalogueItemPage.search_fields + [
+        index.SearchField("rationale"),
+        index.SearchField("objectives"),
+        index.SearchField("audience_text"),
+        index.SearchField("programme"),
+        index.SearchField("method"),
+        index.SearchField("case_study"),
+        index.FilterField("format"),
+        index.FilterField("kind"),
+        index.RelatedFields(
+            "speakers",
+            [
+                index.RelatedFields(
+                    "person",
+                    [
+                        index.SearchField("first_name"),
+                        index.SearchField("last_name"),
+                        index.RelatedFields("organisation", [index.SearchField("name")]),
+                    ],
+                )
+            ],
+        ),
+    ]
+
+    api_fields = [
+        APIField("kind"),
+        APIField("lead"),
+        APIField("rationale"),
+        APIField("objectives"),
+        APIField("audience_text"),
+        APIField("audiences"),
+        APIField("programme"),
+        APIField("method"),
+        APIField("case_study"),
+        APIField("notices"),
+        APIField("speakers"),
+        APIField("occurrences"),
+        APIField("attendance_mode"),
+        APIField("format"),
+        APIField("venue_name"),
+        APIField("venue_address"),
+        APIField("venue_town"),
+        APIField("capacity"),
+        APIField("registration_mode"),
+        APIField("registration_url"),
+        APIField("registration_opens_at"),
+        APIField("registration_deadline"),
+        APIField("fee_note"),
+        APIField("themes"),
+        APIField("contact"),
+        APIField("documents"),
+    ]
+
+    class Meta:
+        verbose_name = "session"
+
+    @cached_property
+    def sorted_occurrences(self):
+        return sorted(self.occurrences.all(), key=lambda o: o.start)
+
+    @property
+    def starts_at(self):
+        occurrences = self.sorted_occurrences
+        return occurrences[0].start if occurrences else None
+
+    @property
+    def ends_at(self):
+        occurrences = self.sorted_occurrences
+        return max(o.end for o in occurrences) if occurrences else None
+
+    def is_past(self, now=None):
+        ends_at = self.ends_at
+        return ends_at is not None and ends_at < (now or timezone.now())
+
+    @property
+    def is_online(self):
+        return self.format in (SessionFormat.ONLINE, SessionFormat.HYBRID)
+
+    @property
+    def place_label(self):
+        if self.format == SessionFormat.ONLINE:
+            return "En ligne"
+        place = ", ".join(part for part in (self.venue_name, self.venue_town) if part)
+        if self.format == SessionFormat.HYBRID:
+            return f"{place} et en ligne" if place else "Hybride"
+        return place
+
+    # Confirmed participants; listings annotate it once registrations exist.
+    confirmed_count = 0
+
+    def seats_left(self):
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+    def registration_state(self, now=None):
+        """One of: past, none, external, not_open, closed, full, open."""
+        now = now or timezone.now()
+        if self.is_past(now):
+            return "past"
+        if self.registration_mode == RegistrationMode.NONE:
+            return "none"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_open"
+        closes_at = self.registration_closes_at()
+        starts_at = self.starts_at
+        if (closes_at and now > closes_at) or (starts_at and now >= starts_at):
+            return "closed"
+        if self.registration_mode == RegistrationMode.EXTERNAL:
+            return "external"
+        if self.seats_left() == 0:
+            return "full"
+        return "open"
+
+
+class SessionOccurrence(Orderable):
+    """One dated slot of a session, Europe/Paris."""
+
+    session = ParentalKey(SessionPage, related_name="occurrences", on_delete=models.CASCADE)
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    label = models.CharField(
+        "précision", max_length=200, blank=True, help_text="Par exemple « 1re webconférence »."
+    )
+
+    panels = [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("label")]
+    api_fields = [APIField("start"), APIField("end"), APIField("label")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "date"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="occurrence_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        start = timezone.localtime(self.start)
+        end = timezone.localtime(self.end)
+        return f"{start:%d/%m/%Y %H:%M}–{end:%H:%M}"
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "La fin doit être postérieure au début."})
+
+
+class SessionSpeaker(Orderable):
+    """A person speaking at a session, with their role in it."""
+
+    session = ParentalKey(SessionPage, related_name="speakers", on_delete=models.CASCADE)
+    person = models.ForeignKey(
+        Person, verbose_name="personne", on_delete=models.PROTECT, related_name="session_roles"
+    )
+    role = models.CharField(
+        "rôle", max_length=20, choices=SpeakerRole.choices, default=SpeakerRole.SPEAKER
+    )
+    note = models.CharField(
+        "précision",
+        max_length=255,
+        blank=True,
+        help_text="Par exemple « en présentiel ou à distance ».",
+    )
+
+    panels = [FieldRowPanel([FieldPanel("person"), FieldPanel("role")]), FieldPanel("note")]
+    api_fields = [APIField("person"), APIField("role"), APIField("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "intervenant"
+
+
+class WorkingGroupCallPage(CatalogueItemPage):
+    """A call for expressions of interest to join a working group (appel à manifestation d'intérêt)."""
+
+    kicker = models.CharField(
+        "surtitre",
+        max_length=255,
+        default="Appel à manifestation d'intérêt",
+        help_text="Par exemple « Appel à manifestation d'intérêt pour participer au groupe de "
+        "travail régional ».",
+    )
+    call_date = models.DateField(
+        "date de l'appel",
+        null=True,
+        blank=True,
+        help_text="Affichée sous la forme « janvier 2022 ».",
+    )
+    rationale = RichTextField("pourquoi un groupe de travail ?", blank=True)
+    objectives = RichTextField("objectifs du groupe", blank=True)
+    why_take_part = RichTextField("pourquoi participer ?", blank=True)
+    scope = RichTextField(
+        "cadre et articulations",
+        blank=True,
+        help_text="L'angle retenu et les travaux avec lesquels le groupe s'articule.",
+    )
+    coordination = models.CharField(
+        "animation et coordination", max_length=255, blank=True, help_text="Qui anime le groupe."
+    )
+    meetings_per_year_min = models.PositiveSmallIntegerField(
+        "réunions par an (minimum)", null=True, blank=True
+    )
+    meetings_per_year_max = models.PositiveSmallIntegerField(
+        "réunions par an (maximum)", null=True, blank=True
+    )
+    how_it_works = RichTextField("fonctionnement du groupe", blank=True)
+    meeting_place = models.CharField("lieu des réunions", max_length=255, blank=True)
+    first_meeting = models.DateField("première réunion", null=True, blank=True)
+    first_meeting_note = models.CharField(
+        "précision sur la première réunion",
+        max_length=255,
+        blank=True,
+        help_text="Par exemple « en présentiel ou distanciel selon les conditions sanitaires ».",
+    )
+    profiles = StreamField(
+        [("profile", blocks.CharBlock(label="profil"))],
+        verbose_name="profils attendus",
+        blank=True,
+    )
+    selection_note = models.CharField(
+        "modalités de sélection",
+        max_length=255,
+        blank=True,
+        default="Les participants seront sélectionnés sur la base de leur réponse.",
+    )
+    related_links = StreamField(
+        [("link", LinkBlock())], verbose_name="pour en savoir plus", blank=True
+    )
+
+    objects = CatalogueItemManager()
+    base_form_class = WorkingGroupCallPageForm
+    parent_page_types = ["catalogue.CatalogueIndexPage"]
+    subpage_types = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kicker"),
+        FieldPanel("call_date"),
+        FieldPanel("lead"),
+        FieldPanel("rationale"),
+        FieldPanel("objectives"),
+        FieldPanel("why_take_part"),
+        FieldPanel("scope"),
+        FieldPanel("themes"),
+        FieldPanel("related_links"),
+    ]
+    group_panels = [
+        FieldPanel("coordination"),
+        FieldRowPanel([FieldPanel("meetings_per_year_min"), FieldPanel("meetings_per_year_max")]),
+        FieldPanel("how_it_works"),
+        FieldPanel("meeting_place"),
+        FieldRowPanel([FieldPanel("first_meeting"), FieldPanel("first_meeting_note")]),
+    ]
+    application_panels = [
+        MultiFieldPanel(
+            [FieldPanel("profiles"), FieldPanel("audiences")], heading="Qui peut candidater"
+        ),
+        InlinePanel("questions", label="question", heading="Questions posées aux candidats"),
+        FieldPanel("registration_mode"),
+        FieldPanel("registration_url"),
+        FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_deadline")]),
+        FieldPanel("selection_note"),
+        FieldPanel("fee_note"),
+        FieldPanel("contact"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Contenu"),
+            ObjectList(group_panels, heading="Fonctionnement"),
+            ObjectList(application_panels, heading="Candidatures"),
+            ObjectList(Page.promote_panels, heading="Référencement"),
+            ObjectList(Page.settings_panels, heading="Paramètres"),
+        ]
+    )
+
+    search_fields = CatalogueItemPage.search_fields + [
+        index.SearchField("rationale"),
+        index.SearchField("objectives"),
+        index.SearchField("why_take_part"),
+        index.SearchField("how_it_works"),
+        index.SearchField("profiles"),
+    ]
+    api_fields = [
+        APIField("kicker"),
+        APIField("call_date"),
+        APIField("lead"),
+        APIField("rationale"),
+        APIField("objectives"),
+        APIField("why_take_part"),
+        APIField("scope"),
+        APIField("coordination"),
+        APIField("meetings_per_year_min"),
+        APIField("meetings_per_year_max"),
+        APIField("how_it_works"),
+        APIField("meeting_place"),
+        APIField("first_meeting"),
+        APIField("first_meeting_note"),
+        APIField("profiles"),
+        APIField("audiences"),
+        APIField("questions"),
+        APIField("registration_mode"),
+        APIField("registration_deadline"),
+        APIField("selection_note"),
+        APIField("fee_note"),
+        APIField("themes"),
+        APIField("contact"),
+        APIField("related_links"),
+    ]
+
+    class Meta:
+        verbose_name = "appel à manifestation d'intérêt"
+        verbose_name_plural = "appels à manifestation d'intérêt"
+
+    def is_past(self, now=None):
+        today = timezone.localdate(now or timezone.now())
+        dates = [d for d in (self.registration_deadline, self.first_meeting) if d]
+        return bool(dates) and max(dates) < today
+
+    def registration_state(self, now=None):
+        now = now or timezone.now()
+        if self.is_past(now):
+            return "past"
+        if self.registration_mode == RegistrationMode.NONE:
+            return "none"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_open"
+        closes_at = self.registration_closes_at()
+        if closes_at and now > closes_at:
+            return "closed"
+        if self.first_meeting and timezone.localdate(now) > self.first_meeting:
+            return "closed"
+        if self.registration_mode == RegistrationMode.EXTERNAL:
+            return "external"
+        return "open"
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", "Texte court"
+    LONG_TEXT = "long_text", "Texte long"
+    CHOICE = "choice", "Choix dans une liste"
+
+
+class ApplicationQuestion(Orderable):
+    """A question applicants answer when applying to a working-group call."""
+
+    call = ParentalKey(WorkingGroupCallPage, related_name="questions", on_delete=models.CASCADE)
+    label = models.CharField("question", max_length=255)
+    help_text = models.CharField("aide", max_length=255, blank=True)
+    kind = models.CharField(
+        "type de réponse",
+        max_length=20,
+        choices=QuestionKind.choices,
+        default=QuestionKind.LONG_TEXT,
+    )
+    choices = models.TextField(
+        "choix proposés", blank=True, help_text="Un choix par ligne, pour les questions à choix."
+    )
+    required = models.BooleanField("réponse obligatoire", default=True)
+
+    panels = [
+        FieldPanel("label"),
+        FieldPanel("help_text"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("required")]),
+        FieldPanel("choices"),
+    ]
+    api_fields = [
+        APIField("label"),
+        APIField("help_text"),
+        APIField("kind"),
+        APIField("choice_list"),
+        APIField("required"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "question"
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def choice_list(self):
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self):
+        if self.kind == QuestionKind.CHOICE and len(self.choice_list) < 2:
+            raise ValidationError({"choices": "Indiquez au moins deux choix, un par ligne."})
+
+
+class ResourceArticlePage(CatalogueItemPage):
+    """An article or resource: survey results, a method sheet, a report."""
+
+    date = models.DateField("date de publication", default=dt.date.today)
+    author = models.ForeignKey(
+        Person,
+        verbose_name="auteur",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    author_name = models.CharField(
+        "ou nom de l'auteur",
+        max_length=200,
+        blank=True,
+        help_text="Si l'auteur n'est pas une fiche.",
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name="contenu", blank=True)
+    documents = StreamField([("document", DocumentBlock())], verbose_name="documents", blank=True)
+
+    objects = CatalogueItemManager()
+    parent_page_types = ["catalogue.CatalogueIndexPage"]
+    subpage_types = []
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("author"), FieldPanel("author_name")]),
+        FieldPanel("lead"),
+        FieldPanel("body"),
+        FieldPanel("documents"),
+        FieldPanel("themes"),
+        FieldPanel("audiences"),
+        InlinePanel("related_sessions", label="session liée", heading="Sessions liées"),
+        FieldPanel("contact"),
+    ]
+    search_fields = CatalogueItemPage.search_fields + [
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    api_fields = [
+        APIField("date"),
+        APIField("author"),
+        APIField("author_name"),
+        APIField("lead"),
+        APIField("body"),
+        APIField("documents"),
+        APIField("themes"),
+        APIField("audiences"),
+        APIField("related_sessions"),
+        APIField("contact"),
+    ]
+
+    class Meta:
+        verbose_name = "article ou ressource"
+        verbose_name_plural = "articles et ressources"
+
+    @property
+    def author_label(self):
+        return self.author.full_name if self.author else self.author_name
+
+    def is_past(self, now=None):
+        return False
+
+    def registration_state(self, now=None):
+        return "none"
+
+
+class RelatedSession(Orderable):
+    article = ParentalKey(
+        ResourceArticlePage, related_name="related_sessions", on_delete=models.CASCADE
+    )
+    session = models.ForeignKey(
+        SessionPage, verbose_name="session", on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("session")]
+    api_fields = [APIField("session_id")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "session liée"
