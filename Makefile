@@ -1,0 +1,48 @@
+# Portail — the README names these targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install db demo serve test test-postgres lint format migrations-check check clean
+
+## make run: install, prepare the SQLite database with demo content, serve on localhost.
+run: install db demo serve
+
+install: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+db: install
+	$(BIN)/python manage.py migrate --no-input
+
+demo: install
+	$(BIN)/python manage.py load_demo
+
+serve: install
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL).
+test: install
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check: lint migrations-check test
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static media *.egg-info
