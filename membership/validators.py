@@ -1,0 +1,30 @@
+from django.core.exceptions import ValidationError
+
+# La Poste's establishments share one SIREN and follow another checksum rule.
+LA_POSTE_SIREN = "356000000"
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def validate_siret(value: str) -> None:
+    """A SIRET is 14 digits whose Luhn checksum is right (spaces are tolerated)."""
+    digits = value.replace(" ", "")
+    if len(digits) != 14 or not digits.isdigit():
+        raise ValidationError("Un SIRET comporte 14 chiffres.", code="siret_length")
+    if digits.startswith(LA_POSTE_SIREN) and sum(int(char) for char in digits) % 5 == 0:
+        return
+    if not luhn_valid(digits):
+        raise ValidationError(
+            "Ce SIRET n’est pas valide : vérifiez les chiffres (clé de contrôle incorrecte).",
+            code="siret_checksum",
+        )
