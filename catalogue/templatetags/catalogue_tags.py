@@ -1,0 +1,226 @@
+"""French presentation of catalogue facts: dates, hours, registration states, kinds."""
+
+import datetime as dt
+
+from django import template
+from django.db.models import Count, prefetch_related_objects
+from django.utils import timezone
+
+from catalogue.blocks import HalfDayBlock
+from catalogue.filters import item_type
+from catalogue.models import Registration, RegistrationMode, SessionPage
+
+register = template.Library()
+
+DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def _local(value):
+    """A datetime in Europe/Paris (the site's time zone), whatever zone is active."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value, timezone.get_default_timezone())
+    return value
+
+
+def _day_number(day: int) -> str:
+    return "1er" if day == 1 else str(day)
+
+
+@register.filter
+def fr_date(value, with_weekday=True):
+    """« jeudi 1er octobre 2020 » (or « 1er octobre 2020 » with ``fr_date:False``)."""
+    if not value:
+        return ""
+    value = _local(value)
+    text = f"{_day_number(value.day)} {MONTHS[value.month - 1]} {value.year}"
+    if with_weekday:
+        text = f"{DAYS[value.weekday()]} {text}"
+    return text
+
+
+@register.filter
+def fr_month_year(value):
+    """« janvier 2022 »."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+@register.filter
+def fr_time(value):
+    """« 14 h » or « 9 h 30 »."""
+    if not value:
+        return ""
+    value = _local(value)
+    if value.minute:
+        return f"{value.hour} h {value.minute:02d}"
+    return f"{value.hour} h"
+
+
+@register.simple_tag
+def fr_hours(start, end):
+    """« 14 h – 16 h », « à partir de 14 h », « jusqu'à 16 h »."""
+    if start and end:
+        return f"{fr_time(start)} – {fr_time(end)}"
+    if start:
+        return f"à partir de {fr_time(start)}"
+    if end:
+        return f"jusqu’à {fr_time(end)}"
+    return ""
+
+
+@register.simple_tag
+def fr_datetime_range(start, end):
+    """« jeudi 1er octobre 2020, 14 h – 16 h »; across days, both ends in full."""
+    if not start:
+        return ""
+    start, end = _local(start), _local(end)
+    if not end:
+        return f"{fr_date(start)}, {fr_time(start)}"
+    if start.date() == end.date():
+        return f"{fr_date(start)}, {fr_time(start)} – {fr_time(end)}"
+    return f"du {fr_date(start)}, {fr_time(start)}, au {fr_date(end)}, {fr_time(end)}"
+
+
+@register.filter
+def occurrence_label(occurrence):
+    return fr_datetime_range(occurrence.start, occurrence.end)
+
+
+@register.simple_tag
+def meetings_per_year(low, high):
+    """« 3 à 4 réunions par an », « 4 réunions par an », « au moins 3 réunions par an »."""
+    if low and high and low != high:
+        return f"{low} à {high} réunions par an"
+    count = low or high
+    if not count:
+        return ""
+    noun = "réunion" if count == 1 else "réunions"
+    if low and not high:
+        return f"au moins {count} {noun} par an"
+    if high and not low:
+        return f"jusqu’à {count} {noun} par an"
+    return f"{count} {noun} par an"
+
+
+@register.filter
+def item_kind(page):
+    """What the item is, for a kicker: the session kind, or the page type."""
+    if isinstance(page, SessionPage):
+        return page.get_kind_display()
+    label = str(page.kind_label)
+    return label[:1].upper() + label[1:]
+
+
+STATE_LABELS = {
+    "open": "Inscriptions ouvertes",
+    "full": "Complet — liste d’attente",
+    "closed": "Inscriptions closes",
+    "not_open": "Inscriptions bientôt ouvertes",
+    "past": "Passé",
+    "external": "Inscription externe",
+    "none": "Sans inscription",
+}
+APPLICATION_LABELS = {
+    "open": "Sur candidature",
+    "closed": "Candidatures closes",
+    "not_open": "Candidatures bientôt ouvertes",
+}
+
+
+@register.filter
+def registration_state_label(page):
+    """The human French label of ``page.registration_state()``."""
+    state = page.registration_state()
+    if page.registration_mode == RegistrationMode.APPLICATION and state in APPLICATION_LABELS:
+        return APPLICATION_LABELS[state]
+    return STATE_LABELS.get(state, "")
+
+
+@register.filter
+def registration_state(page):
+    return page.registration_state()
+
+
+@register.filter
+def is_past(page):
+    return page.is_past()
+
+
+@register.simple_tag
+def cards(items):
+    """The items as a list, with session dates fetched in one query instead of one per card."""
+    items = list(items)
+    sessions = [item for item in items if isinstance(item, SessionPage)]
+    prefetch_related_objects(sessions, "occurrences")
+    uncounted = [s for s in sessions if "confirmed_count" not in s.__dict__]
+    if uncounted:
+        counts = dict(
+            Registration.objects.confirmed()
+            .filter(session__in=uncounted)
+            .values_list("session_id")
+            .annotate(n=Count("pk"))
+        )
+        for session in uncounted:
+            # Fills the cached property, so seats_left() asks no more queries.
+            session.confirmed_count = counts.get(session.pk, 0)
+    return items
+
+
+@register.filter
+def seats_label(count):
+    if count is None:
+        return ""
+    if count == 0:
+        return "aucune place restante"
+    return f"{count} place restante" if count == 1 else f"{count} places restantes"
+
+
+@register.filter(name="item_type")
+def item_type_filter(page):
+    """« session », « working_group_call » or « resource_article », to pick what a card shows."""
+    return item_type(page)
+
+
+def _upcoming_key(page):
+    if isinstance(page, SessionPage):
+        return timezone.localdate(page.starts_at) if page.starts_at else dt.date.max
+    dates = [d for d in (page.registration_deadline, getattr(page, "first_meeting", None)) if d]
+    return min(dates) if dates else dt.date.max
+
+
+@register.simple_tag
+def catalogue_groups(items):
+    """Split a listing: events ahead (soonest first), resources, and events behind (latest first)."""
+    items = cards(items)
+    upcoming, resources, past = [], [], []
+    for item in items:
+        if item_type(item) == "resource_article":
+            resources.append(item)
+        elif item.is_past():
+            past.append(item)
+        else:
+            upcoming.append(item)
+    upcoming.sort(key=_upcoming_key)
+    return {"count": len(items), "upcoming": upcoming, "resources": resources, "past": past}
+
+
+@register.filter
+def half_day_label(value):
+    """« Matin », « Après-midi », « Soirée » for a half-day block's period."""
+    return dict(HalfDayBlock.base_blocks["period"].field.choices).get(value, value)
