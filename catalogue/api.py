@@ -1,3 +1,186 @@
-from ninja import Router
+"""The catalogue's read API: listing with filters, detail, iCalendar feeds."""
+
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError, ValidationError
+from pydantic import Field
+from wagtail.models import Site
+
+from . import ical
+from .filters import filter_catalogue
+from .models import (
+    Audience,
+    CatalogueItemPage,
+    SessionFormat,
+    SessionOccurrence,
+    SessionPage,
+    Theme,
+)
+from .queries import ORDERINGS, load_items, ordered, public_items
+from .schemas import (
+    CatalogueItemDetailOut,
+    CatalogueListOut,
+    ItemType,
+    serialize_detail,
+    serialize_items,
+)
 
 router = Router(tags=["catalogue"])
+
+NOT_FOUND = "Aucun élément publié du catalogue ne correspond à cette adresse."
+Ordering = Literal[tuple(ORDERINGS)]  # type: ignore[valid-type]
+Format = Literal[tuple(SessionFormat.values)]  # type: ignore[valid-type]
+ICAL_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "Calendrier iCalendar (RFC 5545), heures de Paris.",
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
+class CatalogueFilters(Schema):
+    type: ItemType | None = Field(None, description="Type d'élément.")
+    theme: str | None = Field(None, description="Slug d'un thème.")
+    audience: str | None = Field(None, description="Slug d'un public.")
+    format: Format | None = Field(None, description="Format des sessions.")
+    when: Literal["upcoming", "past"] | None = Field(None, description="À venir ou passés.")
+    open: bool | None = Field(None, description="Inscriptions (ou candidatures) ouvertes.")
+    cotisation: bool | None = Field(None, description="Réservé aux adhérents à jour de cotisation.")
+    ordering: Ordering = Field(
+        "-date",
+        description="date, -date (date de référence), title, -title, published, -published.",
+    )
+
+
+def _unknown(field: str, label: str, value: str) -> ValidationError:
+    return ValidationError(
+        [
+            {
+                "type": "unknown_value",
+                "loc": ["query", field],
+                "msg": f"{label} inconnu : « {value} ».",
+            }
+        ]
+    )
+
+
+def _check_slugs(filters: CatalogueFilters) -> None:
+    if filters.theme and not Theme.objects.filter(slug=filters.theme).exists():
+        raise _unknown("theme", "Thème", filters.theme)
+    if filters.audience and not Audience.objects.filter(slug=filters.audience).exists():
+        raise _unknown("audience", "Public", filters.audience)
+
+
+@router.get(
+    "/catalogue/",
+    response=CatalogueListOut,
+    summary="Lister le catalogue",
+    description="Éléments publiés (sessions, appels à manifestation d'intérêt, articles), "
+    "filtrés et paginés. Une valeur de filtre inconnue donne une erreur 422 expliquée.",
+)
+def list_catalogue(
+    request: HttpRequest,
+    filters: Query[CatalogueFilters],
+    limit: int = Query(20, ge=1, le=100, description="Nombre d'éléments (100 au plus)."),
+    offset: int = Query(0, ge=0, description="Rang du premier élément."),
+) -> dict:
+    _check_slugs(filters)
+    now = timezone.now()
+    items = filter_catalogue(
+        public_items(),
+        type=filters.type,
+        theme=filters.theme,
+        audience=filters.audience,
+        format=filters.format,
+        when=filters.when,
+        open=filters.open,
+        cotisation=filters.cotisation,
+        now=now,
+    )
+    items = ordered(items, filters.ordering)
+    pages = load_items(items[offset : offset + limit])
+    return {"count": items.count(), "items": serialize_items(pages, request=request, now=now)}
+
+
+def _get_item(**lookup) -> CatalogueItemPage:
+    pages = load_items(public_items().filter(**lookup), detail=True)
+    if not pages:
+        raise HttpError(404, NOT_FOUND)
+    return pages[0]
+
+
+@router.get(
+    "/catalogue/by-path/",
+    response=CatalogueItemDetailOut,
+    summary="Détail d'un élément par son chemin",
+    description="Le même détail que `/api/catalogue/{id}/`, retrouvé par le chemin de la page "
+    "sur le site : `/api/catalogue/by-path/?path=/catalogue/ma-session/`.",
+)
+def item_by_path(
+    request: HttpRequest,
+    path: str = Query(..., description="Chemin de la page, par exemple /catalogue/ma-session/."),
+) -> CatalogueItemDetailOut:
+    site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        raise HttpError(404, NOT_FOUND)
+    components = [part for part in path.split("/") if part]
+    url_path = site.root_page.url_path + "".join(f"{part}/" for part in components)
+    page = _get_item(url_path=url_path)
+    return serialize_detail(page, request=request)
+
+
+@router.get(
+    "/catalogue/{int:item_id}/",
+    response=CatalogueItemDetailOut,
+    summary="Détail d'un élément",
+    description="Intervenants, contact, dates, programme, documents, questions, liens, "
+    "contenu des articles. Le lien de connexion n'est jamais public.",
+)
+def item_detail(request: HttpRequest, item_id: int) -> CatalogueItemDetailOut:
+    return serialize_detail(_get_item(pk=item_id), request=request)
+
+
+def _calendar_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@router.get(
+    "/calendar.ics",
+    summary="Calendrier des sessions à venir",
+    description="Un événement par date de session à venir, heures de Paris.",
+    openapi_extra=ICAL_RESPONSE,
+)
+def upcoming_calendar(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    sessions = public_items(SessionPage.objects.all())
+    occurrences = (
+        SessionOccurrence.objects.filter(end__gte=now, session__in=sessions.values("pk"))
+        .select_related("session")
+        .order_by("start", "pk")
+    )
+    calendar = ical.occurrences_calendar(
+        list(occurrences), request=request, name="Sessions à venir"
+    )
+    return _calendar_response(calendar.to_ical(), "sessions.ics")
+
+
+@router.get(
+    "/catalogue/{int:item_id}/calendar.ics",
+    summary="Calendrier d'un élément",
+    description="Les dates d'une session, ou la première réunion d'un appel à manifestation "
+    "d'intérêt.",
+    openapi_extra=ICAL_RESPONSE,
+)
+def item_calendar(request: HttpRequest, item_id: int) -> HttpResponse:
+    page = _get_item(pk=item_id)
+    calendar = ical.item_calendar(page, request=request)
+    if calendar is None:
+        raise HttpError(404, "Cet élément du catalogue n'a pas de date à mettre dans un agenda.")
+    return _calendar_response(calendar.to_ical(), f"{page.slug}.ics")

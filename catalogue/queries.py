@@ -1,0 +1,115 @@
+"""Reads of catalogue items for the API and search: specific pages in a constant number of queries."""
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+
+from .models import (
+    ApplicationQuestion,
+    CatalogueItemPage,
+    RelatedSession,
+    ResourceArticlePage,
+    SessionPage,
+    SessionSpeaker,
+    WorkingGroupCallPage,
+)
+
+ITEM_MODELS: tuple[type[CatalogueItemPage], ...] = (
+    SessionPage,
+    WorkingGroupCallPage,
+    ResourceArticlePage,
+)
+
+# Orderings the API accepts, as (name, expressions). "date" is the item's reference day:
+# a session's first day, a call's first meeting (else its deadline), an article's date.
+ORDERINGS: dict[str, list] = {
+    "date": [F("sort_date").asc(nulls_last=True), F("first_start").asc(nulls_last=True), "title"],
+    "-date": [
+        F("sort_date").desc(nulls_last=True),
+        F("first_start").desc(nulls_last=True),
+        "title",
+    ],
+    "title": ["title", "pk"],
+    "-title": ["-title", "-pk"],
+    "published": [F("first_published_at").asc(nulls_last=True), "pk"],
+    "-published": [F("first_published_at").desc(nulls_last=True), "-pk"],
+}
+
+
+def public_items(queryset: QuerySet | None = None) -> QuerySet:
+    """Live catalogue items visitors may see (no view restriction)."""
+    queryset = CatalogueItemPage.objects.all() if queryset is None else queryset
+    return queryset.live().public()
+
+
+def ordered(queryset: QuerySet, ordering: str = "-date") -> QuerySet:
+    """Order catalogue items by one of ``ORDERINGS``.
+
+    The filtered queryset becomes a ``pk__in`` subquery so that joins made by filters
+    (themes, audiences) never duplicate rows nor clash with ``DISTINCT``.
+    """
+    items = CatalogueItemPage.objects.filter(pk__in=queryset.values("pk")).with_dates()
+    items = items.annotate(
+        sort_date=Coalesce(
+            TruncDate("first_start"),
+            F("workinggroupcallpage__first_meeting"),
+            F("workinggroupcallpage__registration_deadline"),
+            F("resourcearticlepage__date"),
+        )
+    )
+    return items.order_by(*ORDERINGS[ordering])
+
+
+def _prefetched(model: type[CatalogueItemPage], queryset: QuerySet, *, detail: bool) -> QuerySet:
+    queryset = queryset.prefetch_related("themes", "audiences")
+    if model is SessionPage:
+        queryset = queryset.with_confirmed_count().prefetch_related("occurrences")
+    if detail:
+        queryset = queryset.select_related("contact__organisation")
+        if model is SessionPage:
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "speakers",
+                    queryset=SessionSpeaker.objects.select_related("person__organisation"),
+                )
+            )
+        elif model is WorkingGroupCallPage:
+            queryset = queryset.prefetch_related(
+                Prefetch("questions", queryset=ApplicationQuestion.objects.all())
+            )
+        elif model is ResourceArticlePage:
+            queryset = queryset.select_related("author__organisation").prefetch_related(
+                Prefetch(
+                    "related_sessions",
+                    queryset=RelatedSession.objects.filter(
+                        session__live=True, session__view_restrictions__isnull=True
+                    )
+                    .select_related("session")
+                    .prefetch_related("session__occurrences"),
+                )
+            )
+    return queryset
+
+
+def load_items(queryset: QuerySet | Iterable, *, detail: bool = False) -> list[CatalogueItemPage]:
+    """Return the specific pages of a CatalogueItemPage queryset, in its order, prefetched.
+
+    Costs one query for the ids, then per page type present one query plus its prefetches
+    (themes, audiences, occurrences, confirmed seats; with ``detail`` also contact, speakers with their person
+    and organisation, questions, author and related sessions) — whatever the number of items.
+    A slice of the queryset (``qs[offset:offset + limit]``) is honoured.
+    """
+    rows = list(queryset.values_list("pk", "content_type_id"))
+    models = {ContentType.objects.get_for_model(model).pk: model for model in ITEM_MODELS}
+    pks_by_model: dict[type[CatalogueItemPage], list[int]] = {}
+    for pk, content_type_id in rows:
+        model = models.get(content_type_id)
+        if model is not None:
+            pks_by_model.setdefault(model, []).append(pk)
+    pages: dict[int, CatalogueItemPage] = {}
+    for model, pks in pks_by_model.items():
+        specific = _prefetched(model, model.objects.filter(pk__in=pks), detail=detail)
+        pages.update((page.pk, page) for page in specific)
+    return [pages[pk] for pk, _ in rows if pk in pages]
