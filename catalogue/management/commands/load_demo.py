@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand
+
+from catalogue.demo import load_demo
+from catalogue.models import (
+    Audience,
+    Organisation,
+    Person,
+    ResourceArticlePage,
+    SessionPage,
+    Theme,
+    WorkingGroupCallPage,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Construit le site de démonstration (Cap Rural) : page d'accueil, identité, catalogue, "
+        "sessions, appel à manifestation d'intérêt et ressources. Peut être relancée sans créer "
+        "de doublons."
+    )
+
+    def handle(self, *args, **options):
+        report = load_demo()
+        sessions = SessionPage.objects.live()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Site de démonstration à jour : {len(report.created)} élément(s) créé(s), "
+                f"{len(report.updated)} mis à jour."
+            )
+        )
+        self.stdout.write(
+            f"  {Theme.objects.count()} thèmes, {Audience.objects.count()} publics, "
+            f"{Organisation.objects.count()} structures, {Person.objects.count()} personnes\n"
+            f"  {sessions.count()} sessions dont {sessions.upcoming().count()} à venir, "
+            f"{WorkingGroupCallPage.objects.live().count()} appel(s) à manifestation d'intérêt, "
+            f"{ResourceArticlePage.objects.live().count()} ressources"
+        )
+        if options["verbosity"] > 1:
+            for label in report.created:
+                self.stdout.write(f"  + {label}")
