@@ -28,6 +28,12 @@ from wagtail.search import index
 
 from .blocks import ArticleBodyBlock, DocumentBlock, LinkBlock, NoticeBlock, ProgrammeBlock
 from .forms import SessionPageForm, WorkingGroupCallPageForm
+from .serializers import (
+    AudienceSerializer,
+    ContactSerializer,
+    PersonSerializer,
+    ThemeSerializer,
+)
 
 
 def paris_tz():
@@ -514,7 +520,7 @@ class SessionPage(CatalogueItemPage):
         APIField("rationale"),
         APIField("objectives"),
         APIField("audience_text"),
-        APIField("audiences"),
+        APIField("audiences", serializer=AudienceSerializer(many=True)),
         APIField("programme"),
         APIField("method"),
         APIField("case_study"),
@@ -532,8 +538,8 @@ class SessionPage(CatalogueItemPage):
         APIField("registration_opens_at"),
         APIField("registration_deadline"),
         APIField("fee_note"),
-        APIField("themes"),
-        APIField("contact"),
+        APIField("themes", serializer=ThemeSerializer(many=True)),
+        APIField("contact", serializer=ContactSerializer()),
         APIField("documents"),
     ]
 
@@ -654,7 +660,11 @@ class SessionSpeaker(Orderable):
     )
 
     panels = [FieldRowPanel([FieldPanel("person"), FieldPanel("role")]), FieldPanel("note")]
-    api_fields = [APIField("person"), APIField("role"), APIField("note")]
+    api_fields = [
+        APIField("person", serializer=PersonSerializer()),
+        APIField("role"),
+        APIField("note"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = "intervenant"
@@ -785,14 +795,14 @@ class WorkingGroupCallPage(CatalogueItemPage):
         APIField("first_meeting"),
         APIField("first_meeting_note"),
         APIField("profiles"),
-        APIField("audiences"),
+        APIField("audiences", serializer=AudienceSerializer(many=True)),
         APIField("questions"),
         APIField("registration_mode"),
         APIField("registration_deadline"),
         APIField("selection_note"),
         APIField("fee_note"),
-        APIField("themes"),
-        APIField("contact"),
+        APIField("themes", serializer=ThemeSerializer(many=True)),
+        APIField("contact", serializer=ContactSerializer()),
         APIField("related_links"),
     ]
 
@@ -916,15 +926,15 @@ class ResourceArticlePage(CatalogueItemPage):
     ]
     api_fields = [
         APIField("date"),
-        APIField("author"),
+        APIField("author", serializer=PersonSerializer()),
         APIField("author_name"),
         APIField("lead"),
         APIField("body"),
         APIField("documents"),
-        APIField("themes"),
-        APIField("audiences"),
+        APIField("themes", serializer=ThemeSerializer(many=True)),
+        APIField("audiences", serializer=AudienceSerializer(many=True)),
         APIField("related_sessions"),
-        APIField("contact"),
+        APIField("contact", serializer=ContactSerializer()),
     ]
 
     class Meta:
