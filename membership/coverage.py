@@ -61,7 +61,7 @@ def coverage_for(user, on: dt.date | None = None) -> Coverage | None:
                 default=Value(1),
                 output_field=IntegerField(),
             ),
-            "organisation_id",
+            Case(When(user=user, then=Value(0)), default=Value(1), output_field=IntegerField()),
             "pk",
         )
         .first()

@@ -360,6 +360,13 @@ class PaymentStatus(models.TextChoices):
     DISPUTED = "disputed", "Contesté"
 
 
+class DisputeStatus(models.TextChoices):
+    NONE = "", "Aucun litige"
+    OPEN = "open", "Litige en cours"
+    WON = "won", "Litige gagné"
+    LOST = "lost", "Litige perdu"
+
+
 class Payment(models.Model):
     """One attempt to pay a cotisation: a Stripe Checkout Session or money received offline."""
 
@@ -384,6 +391,9 @@ class Payment(models.Model):
     checkout_url = models.URLField("adresse de paiement Stripe", max_length=2000, blank=True)
     amount_refunded = models.DecimalField(
         "montant remboursé (€)", max_digits=9, decimal_places=2, default=Decimal("0")
+    )
+    dispute_status = models.CharField(
+        "litige", max_length=10, choices=DisputeStatus.choices, default="", blank=True
     )
     reference = models.CharField(
         "référence",

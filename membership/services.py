@@ -1,0 +1,494 @@
+"""Writes that touch cotisations, payments and receipts.
+
+Every function is keyword-only, runs in one transaction and raises ``ValidationError`` with a
+French message when it cannot act; nothing is half-written. States only move forward, through
+the two transition tables below; the payment events (``payment_*``) may arrive twice or late:
+an event that is already applied, or overtaken by a later state, does nothing.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from .models import (
+    Cotisation,
+    CotisationStatus,
+    DisputeStatus,
+    MemberOrganisation,
+    MemberProfile,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Receipt,
+    ReceiptKind,
+    ReceiptSequence,
+    Tariff,
+)
+
+C = CotisationStatus
+P = PaymentStatus
+
+COTISATION_TRANSITIONS: dict[str, set[str]] = {
+    C.PENDING: {C.AWAITING_FUNDS, C.PAID, C.FAILED, C.PROVISIONAL, C.CANCELLED},
+    C.AWAITING_FUNDS: {C.PAID, C.FAILED, C.PROVISIONAL},
+    C.PROVISIONAL: {C.PAID, C.CANCELLED},
+    C.PAID: {C.REFUNDED, C.DISPUTED},
+    # A dispute is closed: won gives the money back to us, lost takes it back to the payer.
+    C.DISPUTED: {C.PAID, C.REFUNDED},
+    C.FAILED: set(),
+    C.REFUNDED: set(),
+    C.CANCELLED: set(),
+}
+
+PAYMENT_TRANSITIONS: dict[str, set[str]] = {
+    P.PENDING: {P.AWAITING_FUNDS, P.SUCCEEDED, P.FAILED, P.EXPIRED},
+    P.AWAITING_FUNDS: {P.SUCCEEDED, P.FAILED},
+    P.SUCCEEDED: {P.PARTIALLY_REFUNDED, P.REFUNDED, P.DISPUTED},
+    P.PARTIALLY_REFUNDED: {P.REFUNDED, P.DISPUTED},
+    P.DISPUTED: {P.SUCCEEDED, P.PARTIALLY_REFUNDED, P.REFUNDED},
+    P.FAILED: set(),
+    P.EXPIRED: set(),
+    P.REFUNDED: set(),
+}
+
+
+def euros(amount: Decimal) -> str:
+    """« 1 234,50 € »."""
+    return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
+
+
+def cotisation_move(cotisation: Cotisation, to: str) -> bool:
+    """Move a cotisation to the state ``to`` if the table allows it; False if it is already there.
+
+    Saves the status only; raises ``ValidationError`` for a move the table forbids.
+    """
+    if cotisation.status == to:
+        return False
+    if to not in COTISATION_TRANSITIONS[cotisation.status]:
+        raise ValidationError(
+            f"Une cotisation « {C(cotisation.status).label} » ne peut pas devenir "
+            f"« {C(to).label} ».",
+            code="cotisation_transition",
+        )
+    cotisation.status = to
+    cotisation.save(update_fields=["status"])
+    return True
+
+
+def payment_move(payment: Payment, to: str) -> bool:
+    """Move a payment to the state ``to`` if the table allows it; False if it is already there."""
+    if payment.status == to:
+        return False
+    if to not in PAYMENT_TRANSITIONS[payment.status]:
+        raise ValidationError(
+            f"Un paiement « {P(payment.status).label} » ne peut pas devenir « {P(to).label} ».",
+            code="payment_transition",
+        )
+    payment.status = to
+    payment.save(update_fields=["status"])
+    return True
+
+
+def _locked_payment(payment: Payment) -> Payment:
+    return Payment.objects.select_for_update().select_related("cotisation").get(pk=payment.pk)
+
+
+def _locked_cotisation(cotisation_id: int) -> Cotisation:
+    return (
+        Cotisation.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=cotisation_id)
+    )
+
+
+def _flag(cotisation: Cotisation, note: str) -> None:
+    stamp = timezone.localtime().strftime("%d/%m/%Y %H:%M")
+    cotisation.needs_attention = True
+    cotisation.staff_note = f"{cotisation.staff_note}\n{stamp} : {note}".strip()
+    cotisation.save(update_fields=["needs_attention", "staff_note"])
+
+
+def _holder_category(*, user=None, organisation: MemberOrganisation | None = None) -> str:
+    if organisation is not None:
+        return organisation.category
+    profile = MemberProfile.objects.filter(user=user).first()
+    return profile.category if profile else MemberProfile._meta.get_field("category").default
+
+
+# --------------------------------------------------------------------------- cotisations
+
+
+def cotisation_open(
+    *, user=None, organisation: MemberOrganisation | None = None, year: int
+) -> Cotisation:
+    """The holder's live cotisation for ``year``, or a new pending one at that year's tariff.
+
+    Creates a ``Cotisation`` row when none is live; sends nothing.
+    """
+    if (user is None) == (organisation is None):
+        raise ValidationError(
+            "Une cotisation est payée soit par une personne, soit par une organisation."
+        )
+    holder = {"user": user} if user is not None else {"organisation": organisation}
+    existing = Cotisation.objects.live().filter(year=year, **holder).first()
+    if existing:
+        return existing
+    category = _holder_category(user=user, organisation=organisation)
+    tariff = Tariff.objects.filter(year=year, category=category).first()
+    if tariff is None:
+        raise ValidationError(
+            f"Le tarif {year} de la catégorie « {Tariff(category=category).get_category_display()} » "
+            "n’est pas encore fixé : contactez l’équipe.",
+            code="no_tariff",
+        )
+    try:
+        with transaction.atomic():
+            return Cotisation.objects.create(
+                year=year, category=category, amount=tariff.amount, **holder
+            )
+    except IntegrityError:
+        # Opened at the same moment by another request: the constraint kept one.
+        return Cotisation.objects.live().get(year=year, **holder)
+
+
+@transaction.atomic
+def provisional_grant(*, cotisation: Cotisation, until: dt.date, granted_by) -> None:
+    """Cover the holder until ``until`` before the money arrives (e.g. a purchase order received).
+
+    Moves the cotisation to provisional, or changes the date of a provisional one; sends nothing.
+    """
+    cotisation = _locked_cotisation(cotisation.pk)
+    if until < timezone.localdate():
+        raise ValidationError(
+            "La date de fin de couverture provisoire est déjà passée.", code="until_past"
+        )
+    if cotisation.status not in {C.PENDING, C.AWAITING_FUNDS, C.PROVISIONAL}:
+        raise ValidationError(
+            f"Une cotisation « {cotisation.get_status_display()} » ne peut pas recevoir de "
+            "couverture provisoire.",
+            code="cotisation_transition",
+        )
+    cotisation_move(cotisation, C.PROVISIONAL)
+    cotisation.provisional_until = until
+    cotisation.provisional_granted_by = granted_by
+    cotisation.save(update_fields=["provisional_until", "provisional_granted_by"])
+
+
+@transaction.atomic
+def cotisation_cancel(*, cotisation: Cotisation) -> None:
+    """Cancel a cotisation nobody paid (wrong holder, wrong year); frees the holder's year."""
+    cotisation = _locked_cotisation(cotisation.pk)
+    if cotisation.payments.filter(status__in=[P.AWAITING_FUNDS, P.SUCCEEDED]).exists():
+        raise ValidationError(
+            "Cette cotisation a un paiement reçu ou en cours : elle ne peut pas être annulée."
+        )
+    cotisation_move(cotisation, C.CANCELLED)
+
+
+# --------------------------------------------------------------------------- receipts
+
+
+def receipt_issue(
+    *,
+    cotisation: Cotisation,
+    payment: Payment,
+    amount: Decimal,
+    kind: str = ReceiptKind.RECEIPT,
+    credits: Receipt | None = None,
+) -> Receipt:
+    """Number and store a receipt or credit note with a snapshot of the holder's name and address.
+
+    The series is the year of issue; its ``ReceiptSequence`` row is locked until the transaction
+    ends, so two concurrent issues never share a number and none is skipped.
+    """
+    with transaction.atomic():
+        series = str(timezone.localdate().year)
+        ReceiptSequence.objects.get_or_create(series=series)
+        sequence = ReceiptSequence.objects.select_for_update().get(series=series)
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+        return Receipt.objects.create(
+            series=series,
+            number=sequence.last_number,
+            kind=kind,
+            cotisation=cotisation,
+            payment=payment,
+            credits=credits,
+            amount=amount,
+            holder_name=cotisation.holder_name,
+            holder_address=cotisation.holder_address,
+        )
+
+
+# --------------------------------------------------------------------------- payment events
+
+
+@transaction.atomic
+def payment_awaiting_funds(*, payment: Payment) -> None:
+    """The payer chose a delayed method (SEPA debit, bank transfer): the money is on its way.
+
+    Moves a pending payment, and a pending cotisation, to awaiting funds; sends nothing.
+    """
+    payment = _locked_payment(payment)
+    if payment.status != P.PENDING:
+        return
+    payment_move(payment, P.AWAITING_FUNDS)
+    cotisation = _locked_cotisation(payment.cotisation_id)
+    if cotisation.status == C.PENDING:
+        cotisation_move(cotisation, C.AWAITING_FUNDS)
+
+
+@transaction.atomic
+def payment_succeeded(*, payment: Payment, paid_at: dt.datetime) -> Receipt:
+    """The money is ours: the payment succeeds, the cotisation is paid, a receipt is issued once.
+
+    Calling it again returns the same receipt. Money received on a cotisation that is already
+    paid, or no longer live, flags the cotisation for staff instead of changing it.
+    """
+    payment = _locked_payment(payment)
+    cotisation = _locked_cotisation(payment.cotisation_id)
+    if payment.status in {P.PENDING, P.AWAITING_FUNDS}:
+        payment_move(payment, P.SUCCEEDED)
+        payment.succeeded_at = paid_at
+        payment.save(update_fields=["succeeded_at"])
+        if cotisation.status in {C.PENDING, C.AWAITING_FUNDS, C.PROVISIONAL}:
+            cotisation_move(cotisation, C.PAID)
+            cotisation.paid_at = paid_at
+            cotisation.save(update_fields=["paid_at"])
+        elif cotisation.status == C.PAID:
+            _flag(cotisation, f"paiement reçu en double ({euros(payment.amount)}) : à rembourser.")
+        else:
+            _flag(
+                cotisation,
+                f"paiement de {euros(payment.amount)} reçu sur une cotisation "
+                f"« {cotisation.get_status_display()} ».",
+            )
+    elif payment.status in {P.FAILED, P.EXPIRED}:
+        raise ValidationError(
+            f"Ce paiement est « {payment.get_status_display()} » : il ne peut plus réussir.",
+            code="payment_transition",
+        )
+    receipt = payment.receipts.filter(kind=ReceiptKind.RECEIPT).first()
+    return receipt or receipt_issue(cotisation=cotisation, payment=payment, amount=payment.amount)
+
+
+@transaction.atomic
+def payment_failed(*, payment: Payment) -> None:
+    """The money did not come (e.g. a SEPA debit rejected).
+
+    The payment fails; its cotisation fails too when no other payment of it is alive, which
+    frees the holder to start again. A provisional cotisation keeps its provisional coverage.
+    """
+    payment = _locked_payment(payment)
+    if payment.status not in {P.PENDING, P.AWAITING_FUNDS}:
+        return
+    payment_move(payment, P.FAILED)
+    cotisation = _locked_cotisation(payment.cotisation_id)
+    others_alive = cotisation.payments.exclude(pk=payment.pk).filter(
+        status__in=[P.PENDING, P.AWAITING_FUNDS, P.SUCCEEDED]
+    )
+    if cotisation.status in {C.PENDING, C.AWAITING_FUNDS} and not others_alive.exists():
+        cotisation_move(cotisation, C.FAILED)
+
+
+@transaction.atomic
+def payment_expired(*, payment: Payment) -> None:
+    """The payer left the payment page without paying; the cotisation stays open for another try."""
+    payment = _locked_payment(payment)
+    if payment.status == P.PENDING:
+        payment_move(payment, P.EXPIRED)
+
+
+def _credit(payment: Payment, cotisation: Cotisation, amount_refunded: Decimal) -> None:
+    """Issue a credit note for what was refunded and not yet credited."""
+    receipt = payment.receipts.filter(kind=ReceiptKind.RECEIPT).first()
+    if receipt is None:
+        return
+    credited = sum(
+        (note.amount for note in receipt.credit_notes.all()),
+        start=Decimal("0"),
+    )
+    if amount_refunded > credited:
+        receipt_issue(
+            cotisation=cotisation,
+            payment=payment,
+            amount=amount_refunded - credited,
+            kind=ReceiptKind.CREDIT_NOTE,
+            credits=receipt,
+        )
+
+
+def _revoke(payment: Payment, cotisation: Cotisation, reason: str) -> None:
+    """The money of ``payment`` went back: the cotisation is revoked unless another payment holds."""
+    other_holding = cotisation.payments.exclude(pk=payment.pk).filter(status=P.SUCCEEDED)
+    if other_holding.exists():
+        _flag(cotisation, f"{reason} ; un autre paiement couvre encore la cotisation.")
+    elif cotisation.status in {C.PAID, C.DISPUTED}:
+        cotisation_move(cotisation, C.REFUNDED)
+
+
+@transaction.atomic
+def payment_refunded(*, payment: Payment, amount_refunded: Decimal) -> None:
+    """Money was given back; ``amount_refunded`` is the total refunded so far on this payment.
+
+    A full refund revokes the cotisation (no longer covering); a partial one flags it for staff.
+    Each newly refunded amount gets a credit note against the payment's receipt. A payment that
+    never succeeded raises, so a webhook answering 5xx is retried after the success arrives.
+    """
+    payment = _locked_payment(payment)
+    if payment.status in {P.PENDING, P.AWAITING_FUNDS, P.FAILED, P.EXPIRED}:
+        raise ValidationError(
+            "Ce paiement n’a pas été encaissé : il ne peut pas être remboursé.",
+            code="payment_not_succeeded",
+        )
+    if amount_refunded > payment.amount:
+        raise ValidationError(
+            f"Le remboursement ({euros(amount_refunded)}) dépasse le paiement "
+            f"({euros(payment.amount)}).",
+            code="refund_too_large",
+        )
+    if amount_refunded <= payment.amount_refunded:
+        return
+    payment.amount_refunded = amount_refunded
+    payment.save(update_fields=["amount_refunded"])
+    cotisation = _locked_cotisation(payment.cotisation_id)
+    _credit(payment, cotisation, amount_refunded)
+    if amount_refunded == payment.amount:
+        payment_move(payment, P.REFUNDED)
+        _revoke(payment, cotisation, f"remboursement intégral de {euros(amount_refunded)}")
+    else:
+        if payment.status == P.SUCCEEDED:
+            payment_move(payment, P.PARTIALLY_REFUNDED)
+        _flag(
+            cotisation,
+            f"remboursement partiel : {euros(amount_refunded)} sur {euros(payment.amount)}.",
+        )
+
+
+@transaction.atomic
+def payment_disputed(*, payment: Payment) -> None:
+    """The payer's bank contests the payment: the cotisation stops covering until it is closed.
+
+    Flags the cotisation for staff. Does nothing for a dispute already opened or closed; raises
+    for a payment that never succeeded (so a webhook is retried after the success arrives).
+    """
+    payment = _locked_payment(payment)
+    if payment.dispute_status:
+        return
+    _dispute_open(payment)
+
+
+def _dispute_open(payment: Payment) -> Cotisation:
+    cotisation = _locked_cotisation(payment.cotisation_id)
+    if payment.status in {P.SUCCEEDED, P.PARTIALLY_REFUNDED}:
+        payment_move(payment, P.DISPUTED)
+        if cotisation.status == C.PAID:
+            cotisation_move(cotisation, C.DISPUTED)
+    elif payment.status != P.REFUNDED:  # a refunded payment keeps its state; staff see the flag
+        raise ValidationError(
+            "Ce paiement n’a pas été encaissé : il ne peut pas être contesté.",
+            code="payment_not_succeeded",
+        )
+    payment.dispute_status = DisputeStatus.OPEN
+    payment.save(update_fields=["dispute_status"])
+    _flag(cotisation, f"paiement de {euros(payment.amount)} contesté par la banque du payeur.")
+    return cotisation
+
+
+@transaction.atomic
+def dispute_closed(*, payment: Payment, won: bool) -> None:
+    """The bank closed the dispute. Won: the payment and cotisation are paid again. Lost: the
+    money went back to the payer, as for a full refund (credit note, cotisation revoked).
+
+    Does nothing for a dispute already closed; a closing that arrives before the opening opens
+    the dispute first, so both orders end in the same state.
+    """
+    payment = _locked_payment(payment)
+    if payment.dispute_status in {DisputeStatus.WON, DisputeStatus.LOST}:
+        return
+    if payment.dispute_status == DisputeStatus.OPEN:
+        cotisation = _locked_cotisation(payment.cotisation_id)
+    else:
+        cotisation = _dispute_open(payment)
+    if payment.status == P.REFUNDED:
+        payment.dispute_status = DisputeStatus.WON if won else DisputeStatus.LOST
+        payment.save(update_fields=["dispute_status"])
+        _flag(cotisation, f"litige sur un paiement remboursé clos ({'gagné' if won else 'perdu'}).")
+    elif won:
+        payment_move(payment, P.PARTIALLY_REFUNDED if payment.amount_refunded else P.SUCCEEDED)
+        payment.dispute_status = DisputeStatus.WON
+        payment.save(update_fields=["dispute_status"])
+        if cotisation.status == C.DISPUTED:
+            cotisation_move(cotisation, C.PAID)
+        _flag(cotisation, "litige clos en notre faveur.")
+    else:
+        payment.amount_refunded = payment.amount
+        payment.dispute_status = DisputeStatus.LOST
+        payment.save(update_fields=["amount_refunded", "dispute_status"])
+        payment_move(payment, P.REFUNDED)
+        _credit(payment, cotisation, payment.amount)
+        _revoke(payment, cotisation, "litige perdu")
+
+
+# --------------------------------------------------------------------------- offline payments
+
+
+@transaction.atomic
+def offline_payment_record(
+    *,
+    cotisation: Cotisation,
+    method: str,
+    amount: Decimal,
+    reference: str,
+    received_on: dt.date,
+    recorded_by,
+) -> Payment:
+    """Record a cheque, transfer or administrative mandate received by staff, in one step.
+
+    Creates a succeeded ``Payment``, marks the cotisation paid and issues its receipt. Recording
+    the same method and reference twice returns the first payment.
+    """
+    if method not in PaymentMethod.offline():
+        raise ValidationError(
+            "Choisissez un paiement par chèque, virement ou mandat administratif.", code="method"
+        )
+    reference = reference.strip()
+    if method == PaymentMethod.CHEQUE and not reference:
+        raise ValidationError("Indiquez le numéro du chèque.", code="reference")
+    if received_on > timezone.localdate():
+        raise ValidationError("La date de réception ne peut pas être dans le futur.", code="date")
+    cotisation = _locked_cotisation(cotisation.pk)
+    if reference:
+        already = cotisation.payments.filter(
+            method=method, reference=reference, status=P.SUCCEEDED
+        ).first()
+        if already:
+            return already
+    if cotisation.status not in {C.PENDING, C.AWAITING_FUNDS, C.PROVISIONAL}:
+        raise ValidationError(
+            f"Cette cotisation est « {cotisation.get_status_display()} » : "
+            "elle ne peut plus recevoir de paiement.",
+            code="cotisation_transition",
+        )
+    if amount != cotisation.amount:
+        raise ValidationError(
+            f"Le montant reçu ({euros(amount)}) ne correspond pas au montant de la cotisation "
+            f"({euros(cotisation.amount)}) : corrigez d’abord le montant de la cotisation.",
+            code="amount",
+        )
+    payment = Payment.objects.create(
+        cotisation=cotisation,
+        method=method,
+        amount=amount,
+        reference=reference,
+        received_on=received_on,
+        recorded_by=recorded_by,
+    )
+    paid_at = timezone.make_aware(dt.datetime.combine(received_on, dt.time(12)))
+    payment_succeeded(payment=payment, paid_at=paid_at)
+    payment.refresh_from_db()
+    return payment
