@@ -15,3 +15,7 @@ SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"  # noqa: F405
 # Parallel test runs against one PostgreSQL server need distinct test databases.
 if os.environ.get("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}  # noqa: F405
+
+# Tests run without collectstatic: WhiteNoise finds files through the finders instead of
+# scanning STATIC_ROOT (whose absence would raise a warning, hence an error).
+WHITENOISE_AUTOREFRESH = True
