@@ -1,0 +1,35 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from membership.models import MemberOrganisation, OrganisationKind
+from membership.validators import validate_siret
+
+
+@pytest.mark.parametrize("siret", ["73282932000074", "732 829 320 00074", "35600000000048"])
+def test_valid_sirets_pass(siret):
+    validate_siret(siret)
+
+
+@pytest.mark.parametrize(
+    ("siret", "message"),
+    [
+        ("73282932000075", "clé de contrôle"),
+        ("7328293200007", "14 chiffres"),
+        ("7328293200007A", "14 chiffres"),
+    ],
+)
+def test_invalid_sirets_are_explained(siret, message):
+    with pytest.raises(ValidationError, match=message):
+        validate_siret(siret)
+
+
+def test_la_poste_establishments_follow_their_own_rule():
+    validate_siret("35600000012346")  # digits sum to a multiple of 5, Luhn fails
+
+
+def test_an_organisation_may_leave_its_siret_blank_and_spaces_are_removed():
+    organisation = MemberOrganisation(name="Foyer rural", kind=OrganisationKind.ASSOCIATION)
+    organisation.full_clean()
+    organisation.siret = "732 829 320 00074"
+    organisation.full_clean()
+    assert organisation.siret == "73282932000074"
