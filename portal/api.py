@@ -4,9 +4,12 @@ Each app contributes routers from its own ``api.py``; they are added here, befor
 the URLs are first read.
 """
 
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from catalogue.api import router as catalogue_router
+from search.api import router as search_router
 
 api = NinjaAPI(
     title="Portail API",
@@ -19,3 +22,83 @@ api = NinjaAPI(
 )
 
 api.add_router("/", catalogue_router)
+api.add_router("/search/", search_router)
+
+
+# --------------------------------------------------------------------------- French errors
+
+# Pydantic's error types, in French; ``{…}`` are filled from the error's context.
+VALIDATION_MESSAGES = {
+    "missing": "Ce paramètre est obligatoire.",
+    "literal_error": "Valeur inconnue. Valeurs possibles : {expected}.",
+    "enum": "Valeur inconnue. Valeurs possibles : {expected}.",
+    "bool_parsing": "Indiquez un booléen : true ou false.",
+    "bool_type": "Indiquez un booléen : true ou false.",
+    "int_parsing": "Indiquez un nombre entier.",
+    "int_type": "Indiquez un nombre entier.",
+    "int_from_float": "Indiquez un nombre entier.",
+    "float_parsing": "Indiquez un nombre.",
+    "decimal_parsing": "Indiquez un nombre.",
+    "greater_than_equal": "La valeur doit être supérieure ou égale à {ge}.",
+    "greater_than": "La valeur doit être supérieure à {gt}.",
+    "less_than_equal": "La valeur doit être inférieure ou égale à {le}.",
+    "less_than": "La valeur doit être inférieure à {lt}.",
+    "string_type": "Indiquez un texte.",
+    "string_too_short": "Le texte doit compter au moins {min_length} caractère(s).",
+    "string_too_long": "Le texte doit compter au plus {max_length} caractères.",
+    "date_parsing": "Indiquez une date au format AAAA-MM-JJ.",
+    "date_from_datetime_parsing": "Indiquez une date au format AAAA-MM-JJ.",
+    "datetime_parsing": "Indiquez une date et une heure au format ISO 8601.",
+    "datetime_from_date_parsing": "Indiquez une date et une heure au format ISO 8601.",
+    "uuid_parsing": "Indiquez un identifiant UUID.",
+    "url_parsing": "Indiquez une adresse web valide.",
+    "json_invalid": "Le corps de la requête n'est pas du JSON valide.",
+    "model_attributes_type": "Le corps de la requête doit être un objet JSON.",
+    "dict_type": "Le corps de la requête doit être un objet JSON.",
+    "list_type": "Indiquez une liste.",
+    "extra_forbidden": "Ce champ n'est pas accepté.",
+}
+
+
+def french_validation_message(error: dict) -> str:
+    """One validation error as a French sentence; messages we raise ourselves are kept."""
+    template = VALIDATION_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        message = str(error.get("msg", "Valeur invalide."))
+        # ValueError raised in a validator: pydantic prefixes the (French) message.
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    context = dict(error.get("ctx") or {})
+    if "expected" in context:
+        context["expected"] = str(context["expected"]).replace("'", "").replace(" or ", ", ")
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return template.split(" {")[0]
+
+
+def _parameter(error: dict) -> str:
+    names = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
+    return ".".join(names) or "requête"
+
+
+@api.exception_handler(ValidationError)
+def french_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = [
+        {
+            **error,
+            "msg": french_validation_message(error),
+            # A validator's exception may sit in the context; JSON needs plain text.
+            **({"ctx": {k: str(v) for k, v in error["ctx"].items()}} if error.get("ctx") else {}),
+        }
+        for error in exc.errors
+        if isinstance(error, dict)
+    ]
+    message = " ; ".join(f"« {_parameter(error)} » : {error['msg']}" for error in detail)
+    return api.create_response(
+        request, {"message": message or "Requête invalide.", "detail": detail}, status=422
+    )
+
+
+@api.exception_handler(Http404)
+def french_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Ressource introuvable."}, status=404)

@@ -180,9 +180,56 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 50
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
-}
+# Search (see docs/search.md). Default: the database's full-text search. On PostgreSQL, French
+# stemming with accents ignored (configurations created by search/migrations); on SQLite, FTS5
+# with accents ignored and no stemming. SEARCH_BACKEND=opensearch3|opensearch2|elasticsearch9|
+# elasticsearch8|elasticsearch7 with SEARCH_URLS (comma-separated) switches to a search server,
+# after `manage.py update_index`.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
+if SEARCH_BACKEND == "database":
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends"}}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        WAGTAILSEARCH_BACKENDS["default"].update(
+            SEARCH_CONFIG="french_unaccent", AUTOCOMPLETE_CONFIG="simple_unaccent"
+        )
+else:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": f"wagtail.search.backends.{SEARCH_BACKEND}",
+            "URLS": env_list("SEARCH_URLS", "http://localhost:9200"),
+            "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "portail_"),
+            "TIMEOUT": int(os.environ.get("SEARCH_TIMEOUT", "5")),
+            # French analysis for every text field: elisions, accents, stop words, stemming.
+            "INDEX_SETTINGS": {
+                "settings": {
+                    "analysis": {
+                        "filter": {
+                            "french_elision": {
+                                "type": "elision",
+                                "articles_case": True,
+                                "articles": ["l", "m", "t", "qu", "n", "s", "j", "d", "c"],
+                            },
+                            "french_stop": {"type": "stop", "stopwords": "_french_"},
+                            "french_stemmer": {"type": "stemmer", "language": "light_french"},
+                        },
+                        "analyzer": {
+                            "default": {
+                                "type": "custom",
+                                "tokenizer": "standard",
+                                "filter": [
+                                    "french_elision",
+                                    "lowercase",
+                                    "asciifolding",
+                                    "french_stop",
+                                    "french_stemmer",
+                                ],
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    }
 WAGTAIL_HEADLESS_PREVIEW = {
     "CLIENT_URLS": {"default": os.environ.get("HEADLESS_PREVIEW_URL", "{SITE_ROOT_URL}/")},
     "SERVE_BASE_URL": None,
@@ -213,3 +260,9 @@ HEADLESS_FRONTEND_URLS = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# Stripe (only membership/payments.py talks to it). Without both keys online payment is hidden and
+# members pay offline. STRIPE_API_BASE points the client elsewhere, e.g. a local fake in tests.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
