@@ -1,0 +1,49 @@
+"""A participant's calendar file (.ics) for their registration: one event per date they attend."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from .models import Registration
+
+PRODID = "-//Portail//Inscriptions//FR"
+
+
+def registration_calendar(registration: Registration, *, with_meeting_url: bool) -> bytes:
+    """The .ics of ``registration`` (METHOD:PUBLISH, times in Europe/Paris).
+
+    ``with_meeting_url`` is only for the emails sent to a confirmed participant: the meeting link
+    never leaves in a file someone else could download.
+    """
+    session = registration.session
+    paris = ZoneInfo(settings.TIME_ZONE)
+    page_url = settings.SITE_URL + session.url if session.url else settings.SITE_URL
+    location = session.place_label
+    description = [session.lead, "", f"Programme et informations : {page_url}"]
+    if session.is_online:
+        if with_meeting_url and session.meeting_url:
+            description.append(f"Lien de connexion : {session.meeting_url}")
+        else:
+            description.append("Le lien de connexion vous est envoyé par courriel.")
+    calendar = Calendar.new(method="PUBLISH", prodid=PRODID, name=session.title)
+    for occurrence in registration.slots:
+        event = Event.new(
+            uid=f"portail-registration-{registration.pk}-{occurrence.pk}@{_host()}",
+            summary=session.title,
+            start=timezone.localtime(occurrence.start, paris),
+            end=timezone.localtime(occurrence.end, paris),
+            stamp=dt.datetime.now(dt.UTC),
+            location=location or None,
+            description="\n".join(description),
+            url=page_url,
+        )
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _host() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]

@@ -1,0 +1,128 @@
+"""Emails about registrations and applications, sent in the background (django-tasks).
+
+Tasks take primary keys and re-read the rows, so an email reflects the state when it leaves: a
+confirmation queued for someone who has since cancelled is not sent.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django_tasks import task
+
+from .models import Application, ApplicationStatus, Registration, RegistrationStatus
+
+REGISTRATION_SUBJECTS = {
+    "confirmation": "Inscription confirmée : {title}",
+    "waiting": "Liste d'attente : {title}",
+    "promotion": "Une place s'est libérée : votre inscription à « {title} » est confirmée",
+    "reminder": "Rappel : {title} approche",
+    "cancellation": "Inscription annulée : {title}",
+}
+# Only these emails go to confirmed participants, so only they carry the meeting link and the
+# invitation.
+FOR_CONFIRMED = {"confirmation", "promotion", "reminder"}
+
+APPLICATION_SUBJECTS = {
+    "received": "Candidature reçue : {title}",
+    ApplicationStatus.SELECTED: "Votre candidature est retenue : {title}",
+    ApplicationStatus.RESERVE: "Votre candidature est en réserve : {title}",
+    ApplicationStatus.DECLINED: "Votre candidature : {title}",
+}
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _send(*, to: str, subject: str, template: str, context: dict, attachments=()) -> None:
+    context = {"site_name": settings.WAGTAIL_SITE_NAME, **context}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"catalogue/emails/{template}.txt", context),
+        to=[to],
+    )
+    message.attach_alternative(
+        render_to_string(f"catalogue/emails/{template}.html", context), "text/html"
+    )
+    for attachment in attachments:
+        message.attach(*attachment)
+    message.send()
+
+
+@task()
+def send_registration_email(registration_id: int, kind: str) -> bool:
+    """Send one registration email; False when the registration no longer calls for it."""
+    from .invitations import registration_calendar
+
+    registration = (
+        Registration.objects.select_related("session", "occurrence", "user")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or not registration.user.email:
+        return False
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    if kind in FOR_CONFIRMED and not confirmed:
+        return False
+    if kind == "waiting" and registration.status != RegistrationStatus.WAITING:
+        return False
+    session = registration.session
+    context = {
+        "kind": kind,
+        "registration": registration,
+        "session": session,
+        "session_url": session.get_full_url() or _absolute("/"),
+        "my_registrations_url": _absolute(reverse("catalogue:my_registrations")),
+        "slots": registration.slots,
+        "waiting_rank": registration.waiting_rank(),
+        # The meeting link goes to confirmed participants and nobody else.
+        "meeting_url": session.meeting_url if kind in FOR_CONFIRMED and session.is_online else "",
+    }
+    attachments = []
+    if kind in FOR_CONFIRMED:
+        ics = registration_calendar(registration, with_meeting_url=True)
+        attachments.append(("invitation.ics", ics, "text/calendar; method=PUBLISH; charset=utf-8"))
+    _send(
+        to=registration.user.email,
+        subject=REGISTRATION_SUBJECTS[kind].format(title=session.title),
+        template=f"registration_{kind}",
+        context=context,
+        attachments=attachments,
+    )
+    return True
+
+
+@task()
+def send_application_email(application_id: int, kind: str) -> bool:
+    """Send the acknowledgement (``received``) or the staff's ``decision`` to the applicant."""
+    application = (
+        Application.objects.select_related("call", "user").filter(pk=application_id).first()
+    )
+    if application is None or not application.user.email:
+        return False
+    if kind == "decision" and application.status == ApplicationStatus.SUBMITTED:
+        return False
+    key = "received" if kind == "received" else application.status
+    call = application.call
+    _send(
+        to=application.user.email,
+        subject=APPLICATION_SUBJECTS[key].format(title=call.title),
+        template=f"application_{key}",
+        context={
+            "application": application,
+            "call": call,
+            "call_url": call.get_full_url() or _absolute("/"),
+            "answers": application.answer_rows(),
+            "my_registrations_url": _absolute(reverse("catalogue:my_registrations")),
+        },
+    )
+    return True
+
+
+@task()
+def send_session_reminders() -> int:
+    """Remind confirmed participants whose session is near; run it daily (or hourly)."""
+    from .services import registrations_send_reminders
+
+    return registrations_send_reminders()

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalogue"
+
+urlpatterns = [
+    path("session/<int:session_id>/", views.register, name="register"),
+    path("appel/<int:call_id>/candidature/", views.apply, name="apply"),
+    path("mes-inscriptions/", views.my_registrations, name="my_registrations"),
+    path("<int:pk>/annuler/", views.cancel, name="cancel"),
+    path("<int:pk>/agenda.ics", views.registration_ics, name="registration_ics"),
+]

@@ -1,0 +1,235 @@
+"""Registration and application pages for signed-in people; the writes go through services."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import services
+from .invitations import registration_calendar
+from .models import (
+    Application,
+    AttendanceMode,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+    SessionPage,
+    WorkingGroupCallPage,
+)
+
+
+def payment_url(next_url: str) -> str | None:
+    """Where a person who is not covered pays, coming back to ``next_url`` afterwards."""
+    for name in ("membership:account", "membership_checkout:checkout_start"):
+        try:
+            return f"{reverse(name)}?{urlencode({'next': next_url})}"
+        except NoReverseMatch:
+            continue
+    return None
+
+
+class RegistrationForm(forms.Form):
+    occurrence = forms.ModelChoiceField(
+        label="Date choisie",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choisissez une date.",
+            "invalid_choice": "Cette date n'est pas proposée pour cette session.",
+        },
+    )
+
+    def __init__(self, *args, session: SessionPage, **kwargs):
+        super().__init__(*args, **kwargs)
+        if session.attendance_mode == AttendanceMode.ONE_DATE:
+            field = self.fields["occurrence"]
+            field.queryset = session.occurrences.filter(start__gt=timezone.now()).order_by("start")
+            field.label_from_instance = _occurrence_label
+        else:
+            del self.fields["occurrence"]
+
+
+def _occurrence_label(occurrence) -> str:
+    from .templatetags.catalogue_tags import occurrence_label
+
+    label = occurrence_label(occurrence)
+    return f"{label} ({occurrence.label})" if occurrence.label else label
+
+
+def _live_session(session_id: int) -> SessionPage:
+    return get_object_or_404(SessionPage.objects.live().specific(), pk=session_id)
+
+
+@login_required
+def register(request, session_id: int):
+    """GET: a page to confirm (and pick a date); POST: the registration itself."""
+    session = _live_session(session_id)
+    form = RegistrationForm(request.POST or request.GET or None, session=session)
+    existing = Registration.objects.active().filter(session=session, user=request.user).first()
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_create(
+                session=session, user=request.user, occurrence=form.cleaned_data.get("occurrence")
+            )
+        except ValidationError as error:
+            if error.code == "not_covered":
+                # After paying, the person comes back here to finish this registration.
+                next_url = reverse("catalogue:register", args=[session.pk])
+                if form.cleaned_data.get("occurrence"):
+                    next_url += "?" + urlencode({"occurrence": form.cleaned_data["occurrence"].pk})
+                return render(
+                    request,
+                    "catalogue/registration/not_covered.html",
+                    {"session": session, "error": error.message, "pay_url": payment_url(next_url)},
+                    status=403,
+                )
+            messages.error(request, error.message)
+            return redirect(session.url)
+        if registration.status == RegistrationStatus.CONFIRMED:
+            messages.success(
+                request, "Votre inscription est confirmée : un courriel avec l'invitation suit."
+            )
+        else:
+            messages.warning(
+                request,
+                f"La session est complète : vous êtes sur la liste d'attente "
+                f"(position {registration.waiting_rank()}). Nous vous écrirons si une place se libère.",
+            )
+        return redirect("catalogue:my_registrations")
+    return render(
+        request,
+        "catalogue/registration/register.html",
+        {
+            "session": session,
+            "form": form,
+            "existing": existing,
+            "refusal": services.registration_opening_error(session),
+        },
+    )
+
+
+@login_required
+def my_registrations(request):
+    """The person's registrations (upcoming and past) and applications."""
+    now = timezone.now()
+    registrations = list(
+        Registration.objects.filter(user=request.user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("session", "occurrence")
+        .prefetch_related("session__occurrences")
+    )
+    for registration in registrations:
+        registration.can_cancel = services.can_cancel(registration, now)
+        registration.cancel_until = services.cancellation_deadline(registration)
+    upcoming = [r for r in registrations if r.ends_at and r.ends_at >= now]
+    past = [r for r in registrations if not (r.ends_at and r.ends_at >= now)]
+    upcoming.sort(key=lambda r: r.starts_at)
+    past.sort(key=lambda r: r.starts_at or now, reverse=True)
+    applications = Application.objects.filter(user=request.user).select_related("call")
+    return render(
+        request,
+        "catalogue/registration/my_registrations.html",
+        {"upcoming": upcoming, "past": past, "applications": applications},
+    )
+
+
+def _own_registration(request, pk: int) -> Registration:
+    """Another person's registration answers 404, like one that does not exist."""
+    return get_object_or_404(
+        Registration.objects.select_related("session", "occurrence"), pk=pk, user=request.user
+    )
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int):
+    registration = _own_registration(request, pk)
+    try:
+        services.registration_cancel(registration=registration, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"Votre inscription à « {registration.session.title} » est annulée."
+        )
+    return redirect("catalogue:my_registrations")
+
+
+@login_required
+def registration_ics(request, pk: int):
+    """The participant's calendar file; the meeting link stays in their emails only."""
+    registration = _own_registration(request, pk)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return HttpResponse("Cette inscription est annulée.", status=404)
+    response = HttpResponse(
+        registration_calendar(registration, with_meeting_url=False),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="inscription-{registration.pk}.ics"'
+    return response
+
+
+class ApplicationForm(forms.Form):
+    """One field per question of the call, named by the question's id."""
+
+    def __init__(self, *args, call: WorkingGroupCallPage, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in call.questions.all():
+            common = {
+                "label": question.label,
+                "help_text": question.help_text,
+                "required": question.required,
+                "error_messages": {"required": f"Répondez à la question « {question.label} »."},
+            }
+            key = str(question.pk)
+            if question.kind == QuestionKind.CHOICE:
+                choices = [(choice, choice) for choice in question.choice_list]
+                if not question.required:
+                    choices = [("", "—"), *choices]
+                self.fields[key] = forms.ChoiceField(choices=choices, **common)
+            elif question.kind == QuestionKind.SHORT_TEXT:
+                self.fields[key] = forms.CharField(max_length=services.SHORT_TEXT_MAX, **common)
+            else:
+                self.fields[key] = forms.CharField(
+                    max_length=services.LONG_TEXT_MAX, widget=forms.Textarea, **common
+                )
+
+
+@login_required
+def apply(request, call_id: int):
+    call = get_object_or_404(WorkingGroupCallPage.objects.live().specific(), pk=call_id)
+    existing = Application.objects.filter(call=call, user=request.user).first()
+    form = ApplicationForm(request.POST or None, call=call)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.application_submit(call=call, user=request.user, answers=form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for key, errors in error.error_dict.items():
+                    form.add_error(key if key in form.fields else None, errors)
+            else:
+                messages.error(request, error.message)
+                return redirect(call.url)
+        else:
+            messages.success(
+                request, "Votre candidature est envoyée : un accusé de réception suit."
+            )
+            return redirect("catalogue:my_registrations")
+    return render(
+        request,
+        "catalogue/registration/apply.html",
+        {
+            "call": call,
+            "form": form,
+            "existing": existing,
+            "refusal": services.application_opening_error(call),
+        },
+    )
