@@ -17,6 +17,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("recherche/", include("search.urls")),
+    path("inscriptions/", include("catalogue.urls")),
 ]
 
 if settings.DEBUG:
