@@ -77,8 +77,10 @@ def french_validation_message(error: dict) -> str:
 
 
 def _parameter(error: dict) -> str:
-    names = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
-    return ".".join(names) or "requête"
+    loc = list(error.get("loc", ()))
+    if loc and loc[0] in ("query", "path", "body", "form", "header", "cookie", "file"):
+        loc = loc[1:]
+    return ".".join(str(part) for part in loc) or "requête"
 
 
 @api.exception_handler(ValidationError)
