@@ -1,4 +1,7 @@
-"""French presentation of catalogue facts: dates, hours, registration states, kinds."""
+"""French presentation of catalogue facts: dates, hours, registration states, kinds.
+
+Hours use a no-break space (« 14\u00a0h ») as French typography wants, so they never wrap.
+"""
 
 import datetime as dt
 
@@ -68,8 +71,8 @@ def fr_time(value):
         return ""
     value = _local(value)
     if value.minute:
-        return f"{value.hour} h {value.minute:02d}"
-    return f"{value.hour} h"
+        return f"{value.hour}\u00a0h\u00a0{value.minute:02d}"
+    return f"{value.hour}\u00a0h"
 
 
 @register.simple_tag
