@@ -9,25 +9,38 @@ an event that is already applied, or overtaken by a later state, does nothing.
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from wagtail.models import Site
 
+from . import signals
+from .app_settings import app_settings
 from .models import (
+    AttachmentStatus,
     Cotisation,
     CotisationStatus,
     DisputeStatus,
     MemberOrganisation,
     MemberProfile,
+    OrganisationMembership,
     Payment,
     PaymentMethod,
     PaymentStatus,
     Receipt,
     ReceiptKind,
     ReceiptSequence,
+    Reminder,
     Tariff,
 )
+from .years import membership_year, year_label, year_start
 
 C = CotisationStatus
 P = PaymentStatus
@@ -492,3 +505,246 @@ def offline_payment_record(
     payment_succeeded(payment=payment, paid_at=paid_at)
     payment.refresh_from_db()
     return payment
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def _is_referent(user, organisation: MemberOrganisation) -> bool:
+    return OrganisationMembership.objects.filter(
+        user=user, organisation=organisation, status=AttachmentStatus.CONFIRMED, is_referent=True
+    ).exists()
+
+
+def can_decide_attachment(user, organisation: MemberOrganisation) -> bool:
+    """Staff, and the confirmed referents of the organisation, confirm its attachments."""
+    return bool(user.is_authenticated and (user.is_staff or _is_referent(user, organisation)))
+
+
+@transaction.atomic
+def attachment_request(*, user, organisation: MemberOrganisation) -> OrganisationMembership:
+    """Ask to be attached to ``organisation`` (again, after a refusal).
+
+    Emails the organisation's referents, if it has any, that a request awaits them.
+    """
+    attachment, created = OrganisationMembership.objects.select_for_update().get_or_create(
+        user=user, organisation=organisation
+    )
+    if attachment.status == AttachmentStatus.CONFIRMED:
+        raise ValidationError(f"Vous êtes déjà rattaché(e) à {organisation.name}.")
+    if not created and attachment.status == AttachmentStatus.REQUESTED:
+        return attachment
+    attachment.status = AttachmentStatus.REQUESTED
+    attachment.requested_at = timezone.now()
+    attachment.decided_at = attachment.decided_by = None
+    attachment.save()
+    referents = organisation.memberships.filter(
+        status=AttachmentStatus.CONFIRMED, is_referent=True
+    ).select_related("user")
+    recipients = [referent.user.email for referent in referents if referent.user.email]
+    if recipients:
+        _send(
+            "membership/emails/attachment_requested",
+            {"attachment": attachment, "organisation": organisation},
+            recipients,
+        )
+    return attachment
+
+
+@transaction.atomic
+def organisation_propose(*, user, **fields) -> OrganisationMembership:
+    """Create an organisation that is not listed yet and ask to be attached to it.
+
+    ``fields`` are ``MemberOrganisation`` fields; they are validated as in the admin.
+    """
+    organisation = MemberOrganisation(**fields)
+    organisation.full_clean()
+    if organisation.siret and MemberOrganisation.objects.filter(siret=organisation.siret).exists():
+        raise ValidationError(
+            {"siret": "Une organisation avec ce SIRET existe déjà : choisissez-la dans la liste."}
+        )
+    organisation.save()
+    return attachment_request(user=user, organisation=organisation)
+
+
+@transaction.atomic
+def attachment_decide(*, attachment: OrganisationMembership, confirm: bool, decided_by) -> None:
+    """Confirm or refuse an attachment; a confirmed person is covered by the organisation's
+    cotisation from now on. Emails the person the decision."""
+    attachment = OrganisationMembership.objects.select_for_update().get(pk=attachment.pk)
+    if not can_decide_attachment(decided_by, attachment.organisation):
+        raise ValidationError(
+            "Seuls l’équipe et les référents de l’organisation peuvent décider des rattachements."
+        )
+    status = AttachmentStatus.CONFIRMED if confirm else AttachmentStatus.REJECTED
+    if attachment.status == status:
+        return
+    attachment.status = status
+    attachment.decided_at = timezone.now()
+    attachment.decided_by = decided_by
+    if not confirm:
+        attachment.is_referent = False
+    attachment.save()
+    if attachment.user.email and attachment.user.is_active:
+        _send(
+            "membership/emails/attachment_decided",
+            {"attachment": attachment, "confirmed": confirm},
+            [attachment.user.email],
+        )
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+@transaction.atomic
+def account_delete(*, user) -> None:
+    """Delete a person's account while keeping the records the association must keep.
+
+    The profile, email addresses, attachments, API tokens and reminders are deleted; the user
+    row stays, anonymised and unable to log in, so that cotisations, payments and receipts keep
+    their holder. Receipts keep the name printed on them: they are accounting documents.
+    Other apps remove or anonymise their own data through the ``account_deleting`` signal.
+    """
+    from allauth.account.models import EmailAddress
+    from wagtail.models import APIToken
+
+    if user.is_superuser:
+        raise ValidationError("Un compte d’administration ne peut pas être supprimé ici.")
+    signals.account_deleting.send(sender=type(user), user=user)
+    MemberProfile.objects.filter(user=user).delete()
+    OrganisationMembership.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    APIToken.objects.filter(user=user).delete()
+    Reminder.objects.filter(user=user).delete()
+    placeholder = f"compte-supprime-{user.pk}"
+    user.email = f"{placeholder}@invalid"
+    if hasattr(user, "username"):
+        user.username = placeholder
+    user.first_name = user.last_name = ""
+    user.is_active = user.is_staff = False
+    user.set_unusable_password()
+    user.save()
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def _reminder_recipients(*, user=None, organisation: MemberOrganisation | None = None) -> list[str]:
+    if user is not None:
+        return [user.email] if user.email else []
+    referents = organisation.memberships.filter(
+        status=AttachmentStatus.CONFIRMED, is_referent=True, user__is_active=True
+    ).values_list("user__email", flat=True)
+    emails = [organisation.billing_email, *referents]
+    return list(dict.fromkeys(email for email in emails if email))
+
+
+def reminder_holders(*, year: int) -> tuple[list, list[MemberOrganisation]]:
+    """Who should be reminded to pay ``year``: last year's members and those who opened ``year``
+    without paying, unless paid, provisional, money in flight, or already reminded.
+    An individual covered by an organisation for ``year`` is left alone."""
+    settled = Cotisation.objects.filter(year=year).exclude(
+        status__in=[C.PENDING, C.FAILED, C.CANCELLED]
+    )
+    candidates = Cotisation.objects.filter(
+        Q(year=year - 1, status=C.PAID) | Q(year=year, status=C.PENDING)
+    )
+    organisations = (
+        MemberOrganisation.objects.filter(pk__in=candidates.values("organisation_id"))
+        .exclude(pk__in=settled.exclude(organisation=None).values("organisation_id"))
+        .exclude(reminders__year=year)
+        .order_by("pk")
+    )
+    User = get_user_model()
+    users = (
+        User.objects.filter(pk__in=candidates.values("user_id"), is_active=True)
+        .exclude(pk__in=settled.exclude(user=None).values("user_id"))
+        .exclude(cotisation_reminders__year=year)
+        .order_by("pk")
+    )
+    on = max(timezone.localdate(), year_start(year))
+    users = [user for user in users if not Cotisation.objects.covering(user, on=on).exists()]
+    return users, list(organisations)
+
+
+def reminder_send(*, year: int, user=None, organisation: MemberOrganisation | None = None) -> bool:
+    """Email one holder a reminder to pay ``year``, at most once (a ``Reminder`` row records it).
+
+    Returns False when there is nobody to write to or the reminder was already sent. The row and
+    the email share one transaction: a failed email leaves nothing, so the next run tries again.
+    """
+    recipients = _reminder_recipients(user=user, organisation=organisation)
+    if not recipients:
+        return False
+    holder = {"user": user} if user is not None else {"organisation": organisation}
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(year=year, recipients=", ".join(recipients), **holder)
+            category = _holder_category(**holder)
+            tariff = Tariff.objects.filter(year=year, category=category).first()
+            _send(
+                "membership/emails/reminder",
+                {
+                    "year": year,
+                    "year_label": year_label(year),
+                    "holder_name": organisation.name if organisation else _user_name(user),
+                    "organisation": organisation,
+                    "amount": euros(tariff.amount) if tariff else "",
+                    "account_url": settings.SITE_URL + reverse("membership:account"),
+                },
+                recipients,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def reminders_send(*, today: dt.date | None = None, year: int | None = None) -> int:
+    """Send the reminders due ``today`` (a date in ``PORTAIL_MEMBERSHIP_REMINDER_DAYS``), or, when
+    ``year`` is given, the reminders for that year now. Returns how many were sent."""
+    today = today or timezone.localdate()
+    if year is not None:
+        years = [year]
+    else:
+        current = membership_year(today)
+        years = [
+            candidate
+            for candidate in (current, current + 1)
+            for offset in app_settings.REMINDER_DAYS
+            if year_start(candidate) + dt.timedelta(days=offset) == today
+        ]
+    sent = 0
+    for target in dict.fromkeys(years):
+        users, organisations = reminder_holders(year=target)
+        sent += sum(reminder_send(year=target, user=user) for user in users)
+        sent += sum(
+            reminder_send(year=target, organisation=organisation) for organisation in organisations
+        )
+    return sent
+
+
+# --------------------------------------------------------------------------- email
+
+
+def _user_name(user) -> str:
+    profile = MemberProfile.objects.filter(user=user).first()
+    return (profile and profile.full_name) or user.email
+
+
+def _send(template: str, context: dict, recipients: list[str]) -> None:
+    """Send a plain-text email rendered from ``<template>_subject.txt`` and ``<template>.txt``."""
+    identity = association_identity()
+    context = {**context, "association": identity, "site_url": settings.SITE_URL}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}.txt", context)
+    send_mail(subject, body, None, recipients)
+
+
+def association_identity(request=None):
+    """The association's identity (site settings) for the request's site, or the default site."""
+    from home.models import AssociationSettings
+
+    if request is not None:
+        return AssociationSettings.for_request(request)
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    return AssociationSettings.for_site(site)

@@ -266,3 +266,7 @@ NINJA_PAGINATION_PER_PAGE = 20
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+
+# Membership: allauth gives Django's username field an opaque value (people sign in by email);
+# PORTAIL_MEMBERSHIP_* settings are documented in membership/app_settings.py.
+ACCOUNT_ADAPTER = "membership.adapters.AccountAdapter"

@@ -1,0 +1,137 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import (
+    INDIVIDUAL_CATEGORIES,
+    Cotisation,
+    MemberCategory,
+    MemberOrganisation,
+    MemberProfile,
+    PaymentMethod,
+)
+
+
+class ProfileForm(forms.ModelForm):
+    """What a member edits about themselves."""
+
+    class Meta:
+        model = MemberProfile
+        fields = ["first_name", "last_name", "phone", "job_title", "category", "address"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "category": "Détermine le tarif de votre cotisation individuelle.",
+            "address": "Imprimée sur vos reçus.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.value, c.label) for c in INDIVIDUAL_CATEGORIES]
+        self.fields["first_name"].required = self.fields["last_name"].required = True
+
+
+class AttachmentRequestForm(forms.Form):
+    """Ask to be attached to a listed organisation, or describe one that is not listed yet."""
+
+    organisation = forms.ModelChoiceField(
+        label="Votre organisation",
+        queryset=MemberOrganisation.objects.all(),
+        required=False,
+        empty_label="— Elle n’est pas dans la liste —",
+    )
+    name = forms.CharField(label="Nom de l’organisation", max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=[("", "—"), *MemberOrganisation._meta.get_field("kind").choices],
+        required=False,
+    )
+    category = forms.ChoiceField(
+        label="Catégorie d’adhérent",
+        choices=[("", "—")]
+        + [(c.value, c.label) for c in MemberCategory if c not in INDIVIDUAL_CATEGORIES],
+        required=False,
+    )
+    siret = forms.CharField(label="SIRET", max_length=17, required=False)
+    address = forms.CharField(
+        label="Adresse", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    postcode = forms.CharField(label="Code postal", max_length=10, required=False)
+    town = forms.CharField(label="Commune", max_length=100, required=False)
+    billing_email = forms.EmailField(label="Courriel de facturation", required=False)
+
+    NEW_FIELDS = [
+        "name",
+        "kind",
+        "category",
+        "siret",
+        "address",
+        "postcode",
+        "town",
+        "billing_email",
+    ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation"):
+            return data
+        missing = [name for name in ("name", "kind", "category", "town") if not data.get(name)]
+        for name in missing:
+            self.add_error(name, "Champ obligatoire pour une organisation qui n’est pas listée.")
+        if missing and not self.errors.get("organisation"):
+            self.add_error(
+                "organisation",
+                "Choisissez votre organisation, ou décrivez-la ci-dessous si elle n’est pas listée.",
+            )
+        return data
+
+    def new_organisation_fields(self) -> dict:
+        return {name: self.cleaned_data.get(name) or "" for name in self.NEW_FIELDS}
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Votre mot de passe, pour confirmer", widget=forms.PasswordInput, strip=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("Mot de passe incorrect.")
+        return password
+
+
+# --------------------------------------------------------------------------- staff
+
+
+class OfflinePaymentForm(forms.Form):
+    """Staff: money received by cheque, transfer or administrative mandate."""
+
+    method = forms.ChoiceField(
+        label="Moyen de paiement",
+        choices=[(m, PaymentMethod(m).label) for m in PaymentMethod.offline()],
+    )
+    amount = forms.DecimalField(label="Montant reçu (€)", max_digits=9, decimal_places=2)
+    reference = forms.CharField(
+        label="Référence",
+        max_length=100,
+        required=False,
+        help_text="Numéro de chèque, référence du virement ou du mandat.",
+    )
+    received_on = forms.DateField(
+        label="Reçu le", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, cotisation: Cotisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].initial = cotisation.amount
+
+
+class ProvisionalGrantForm(forms.Form):
+    until = forms.DateField(
+        label="Couvert jusqu’au",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Par exemple la date attendue du mandat après un bon de commande.",
+    )

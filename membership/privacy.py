@@ -1,0 +1,101 @@
+"""What the portal holds about a person, as JSON they can download."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from . import signals
+from .models import Cotisation, MemberProfile, OrganisationMembership, Payment, Receipt
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data(user) -> dict[str, Any]:
+    """Everything about ``user``: account, profile, attachments, own cotisations, payments and
+    receipts, plus what other apps add through the ``personal_data_requested`` signal."""
+    from allauth.account.models import EmailAddress
+
+    profile = MemberProfile.objects.filter(user=user).first()
+    cotisations = Cotisation.objects.filter(user=user).order_by("year", "pk")
+    data: dict[str, Any] = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in EmailAddress.objects.filter(user=user)
+            ],
+        },
+        "profile": (
+            {
+                "first_name": profile.first_name,
+                "last_name": profile.last_name,
+                "phone": profile.phone,
+                "job_title": profile.job_title,
+                "category": profile.category,
+                "address": profile.address,
+            }
+            if profile
+            else None
+        ),
+        "organisations": [
+            {
+                "organisation": attachment.organisation.name,
+                "status": attachment.status,
+                "is_referent": attachment.is_referent,
+                "requested_at": _iso(attachment.requested_at),
+                "decided_at": _iso(attachment.decided_at),
+            }
+            for attachment in OrganisationMembership.objects.filter(user=user).select_related(
+                "organisation"
+            )
+        ],
+        "cotisations": [
+            {
+                "year": cotisation.year,
+                "category": cotisation.category,
+                "amount": str(cotisation.amount),
+                "status": cotisation.status,
+                "paid_at": _iso(cotisation.paid_at),
+                "provisional_until": _iso(cotisation.provisional_until),
+            }
+            for cotisation in cotisations
+        ],
+        "payments": [
+            {
+                "year": payment.cotisation.year,
+                "method": payment.method,
+                "amount": str(payment.amount),
+                "status": payment.status,
+                "amount_refunded": str(payment.amount_refunded),
+                "reference": payment.reference,
+                "created_at": _iso(payment.created_at),
+                "succeeded_at": _iso(payment.succeeded_at),
+            }
+            for payment in Payment.objects.filter(cotisation__in=cotisations).select_related(
+                "cotisation"
+            )
+        ],
+        "receipts": [
+            {
+                "number": receipt.display_number,
+                "kind": receipt.kind,
+                "amount": str(receipt.amount),
+                "issued_at": _iso(receipt.issued_at),
+                "holder_name": receipt.holder_name,
+                "holder_address": receipt.holder_address,
+            }
+            for receipt in Receipt.objects.filter(cotisation__in=cotisations).order_by(
+                "series", "number"
+            )
+        ],
+    }
+    for _receiver, response in signals.personal_data_requested.send(sender=type(user), user=user):
+        if response:
+            key, value = response
+            data[key] = value
+    return data
