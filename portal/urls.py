@@ -18,6 +18,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("recherche/", include("search.urls")),
     path("inscriptions/", include("catalogue.urls")),
+    path("adhesion/", include("membership.urls")),
 ]
 
 if settings.DEBUG:
