@@ -11,7 +11,7 @@ register = template.Library()
 def my_registration(context, session):
     """The signed-in person's live registration for ``session``, or None."""
     user = getattr(context.get("request"), "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or session.pk is None:
         return None
     return (
         Registration.objects.active()
@@ -24,7 +24,7 @@ def my_registration(context, session):
 @register.simple_tag(takes_context=True)
 def my_application(context, call):
     user = getattr(context.get("request"), "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or call.pk is None:
         return None
     return Application.objects.filter(call=call, user=user).first()
 
