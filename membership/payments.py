@@ -33,6 +33,10 @@ class PaymentProviderError(Exception):
     """Stripe refused a request or could not be reached; the message is safe to show."""
 
 
+class UnknownToStripe(PaymentProviderError):
+    """Stripe knows no object with this id (on this account)."""
+
+
 class InvalidWebhook(Exception):
     """A webhook request whose signature or body cannot be trusted."""
 
@@ -124,7 +128,7 @@ def _call(description: str, request, *args: Any, **kwargs: Any) -> Any:
     except stripe.StripeError as exc:
         logger.warning("Stripe: %s a échoué : %s", description, exc)
         if isinstance(exc, stripe.InvalidRequestError) and exc.code == "resource_missing":
-            raise PaymentProviderError("Ce paiement est inconnu du service de paiement.") from exc
+            raise UnknownToStripe("Ce paiement est inconnu du service de paiement.") from exc
         raise PaymentProviderError(
             "Le service de paiement est momentanément indisponible. Veuillez réessayer dans "
             "quelques minutes."

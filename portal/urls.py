@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from membership.webhooks import stripe_webhook
 from portal.api import api
 from portal.api_v2 import api_router
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("recherche/", include("search.urls")),
+    path("membership/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
+    path("adhesion/paiement/", include("membership.checkout_urls")),
     path("inscriptions/", include("catalogue.urls")),
     path("adhesion/", include("membership.urls")),
 ]

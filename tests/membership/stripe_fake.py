@@ -115,7 +115,9 @@ class FakeStripe:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -501,3 +503,21 @@ class FakeStripe:
 
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path == path]
+
+    def deliver(
+        self,
+        client: Any,
+        event: dict[str, Any],
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+    ) -> Any:
+        """Post a signed event to the portal's webhook with a Django test client, as Stripe does."""
+        body = json.dumps(event)
+        header = signature if signature is not None else self.sign(body, timestamp=timestamp)
+        return client.post(
+            "/membership/stripe/webhook/",
+            data=body,
+            content_type="application/json",
+            headers={"Stripe-Signature": header} if header else {},
+        )

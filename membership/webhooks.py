@@ -1,0 +1,102 @@
+"""Stripe's webhook: verify, store each event once by its id, process it, tell Stripe how it went.
+
+Stripe delivers at least once, in no particular order, and retries for three days any event
+not answered 2xx. So: a wrong signature gets a 400 (nothing is stored); an event already
+processed gets a 200 and nothing else; a failure is answered 500 and the event stays stored,
+unprocessed, with its error, and Stripe's next delivery processes it. Handlers re-read the
+objects from Stripe (see ``membership.checkout``), so the order of events does not matter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import checkout, payments
+from .models import StripeEvent
+
+logger = logging.getLogger(__name__)
+
+
+class WebhookHandler:
+    """Maps each Stripe event type the portal cares about to the method that handles it."""
+
+    def __init__(self, event: payments.WebhookEvent):
+        self.event = event
+
+    def handle(self) -> None:
+        handlers: dict[str, Callable[[], None]] = {
+            "checkout.session.completed": self.checkout_session_changed,
+            "checkout.session.async_payment_succeeded": self.checkout_session_changed,
+            "checkout.session.async_payment_failed": self.checkout_session_changed,
+            "checkout.session.expired": self.checkout_session_changed,
+            "charge.refunded": self.charge_refunded,
+            "charge.dispute.created": self.dispute_changed,
+            "charge.dispute.updated": self.dispute_changed,
+            "charge.dispute.closed": self.dispute_changed,
+        }
+        handler = handlers.get(self.event.type, self.ignored)
+        try:
+            handler()
+        except checkout.UnknownPayment as exc:
+            # Another application on the same Stripe account: not ours to process.
+            logger.info("Événement Stripe %s ignoré : %s", self.event.id, exc)
+
+    def checkout_session_changed(self) -> None:
+        checkout.checkout_fulfil(session_id=self.event.object_id)
+
+    def charge_refunded(self) -> None:
+        checkout.refund_sync(charge_id=self.event.object_id)
+
+    def dispute_changed(self) -> None:
+        checkout.dispute_sync(dispute_id=self.event.object_id)
+
+    def ignored(self) -> None:
+        logger.info("Événement Stripe %s de type %s ignoré.", self.event.id, self.event.type)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        event = payments.construct_webhook_event(
+            request.body, request.headers.get("Stripe-Signature")
+        )
+    except payments.InvalidWebhook as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+
+    with transaction.atomic():
+        StripeEvent.objects.get_or_create(
+            event_id=event.id, defaults={"type": event.type, "payload": event.payload}
+        )
+        # Locked: a second delivery of the same event waits, then finds it processed.
+        stored = StripeEvent.objects.select_for_update().get(event_id=event.id)
+        if stored.processed_at is not None:
+            return _text("Événement déjà traité.")
+        stored.attempts += 1
+        try:
+            with transaction.atomic():
+                WebhookHandler(event).handle()
+        except Exception as exc:
+            logger.exception("Échec du traitement de l’événement Stripe %s", event.id)
+            stored.last_error = f"{type(exc).__name__}: {exc}"
+            stored.save(update_fields=["attempts", "last_error"])
+            failed = True
+        else:
+            stored.processed_at = timezone.now()
+            stored.last_error = ""
+            stored.save(update_fields=["attempts", "last_error", "processed_at"])
+            failed = False
+    if failed:
+        return _text("Échec du traitement ; Stripe renverra l’événement.", status=500)
+    return _text("Événement traité.")
+
+
+def _text(message: str, status: int = 200) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
