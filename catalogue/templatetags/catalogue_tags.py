@@ -1,6 +1,7 @@
 """French presentation of catalogue facts: dates, hours, registration states, kinds.
 
-Hours use a no-break space (« 14\u00a0h ») as French typography wants, so they never wrap.
+Hours use no-break spaces (« 14\u00a0h\u00a0– 16\u00a0h ») as French typography wants, so a
+line never breaks inside an hour or before the dash.
 """
 
 import datetime as dt
@@ -79,7 +80,7 @@ def fr_time(value):
 def fr_hours(start, end):
     """« 14 h – 16 h », « à partir de 14 h », « jusqu'à 16 h »."""
     if start and end:
-        return f"{fr_time(start)} – {fr_time(end)}"
+        return f"{fr_time(start)}\u00a0– {fr_time(end)}"
     if start:
         return f"à partir de {fr_time(start)}"
     if end:
@@ -96,7 +97,7 @@ def fr_datetime_range(start, end):
     if not end:
         return f"{fr_date(start)}, {fr_time(start)}"
     if start.date() == end.date():
-        return f"{fr_date(start)}, {fr_time(start)} – {fr_time(end)}"
+        return f"{fr_date(start)}, {fr_time(start)}\u00a0– {fr_time(end)}"
     return f"du {fr_date(start)}, {fr_time(start)}, au {fr_date(end)}, {fr_time(end)}"
 
 

@@ -43,7 +43,8 @@ NBSP = "\u00a0"
 
 
 def h(text):
-    """The French hours as rendered: « 14 h » with a no-break space."""
+    """The French hours as rendered: « 14 h – 16 h » with no-break spaces inside and before the dash."""
+    text = text.replace(" –", f"{NBSP}–")
     return re.sub(r"(?<=\d) h( (?=\d\d))?", lambda match: match[0].replace(" ", NBSP), text)
 
 

@@ -95,7 +95,7 @@ def test_home_page_lists_next_sessions_as_cards(client, home_page):
     assert "Le réseau des acteurs du développement rural." in content
     assert "Prochaines sessions" in content
     assert "Session à venir" in content
-    assert "mardi 1er octobre 2030, 14\u00a0h – 16\u00a0h" in content
+    assert "mardi 1er octobre 2030, 14\u00a0h\u00a0– 16\u00a0h" in content
     assert "Session passée" not in content
 
 
