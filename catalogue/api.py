@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
-from pydantic import Field
+from pydantic import Field, field_validator
 from wagtail.models import Site
 
 from . import ical
@@ -55,6 +55,19 @@ class CatalogueFilters(Schema):
         "-date",
         description="date, -date (date de référence), title, -title, published, -published.",
     )
+
+    @field_validator(
+        "type", "theme", "audience", "format", "when", "open", "cotisation", mode="before"
+    )
+    @classmethod
+    def blank_is_unset(cls, value: object) -> object:
+        # HTML forms send empty fields as ``type=``: no filter, not an error.
+        return None if value == "" else value
+
+    @field_validator("ordering", mode="before")
+    @classmethod
+    def blank_is_default(cls, value: object) -> object:
+        return "-date" if value in ("", None) else value
 
 
 def _unknown(field: str, label: str, value: str) -> ValidationError:

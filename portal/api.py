@@ -97,9 +97,11 @@ def french_validation_error(request: HttpRequest, exc: ValidationError) -> HttpR
         for error in exc.errors
         if isinstance(error, dict)
     ]
-    message = " ; ".join(f"« {_parameter(error)} » : {error['msg']}" for error in detail)
+    message = " ; ".join(
+        f"« {_parameter(error)} » : {error['msg'].rstrip('.')}" for error in detail
+    )
     return api.create_response(
-        request, {"message": message or "Requête invalide.", "detail": detail}, status=422
+        request, {"message": f"{message or 'Requête invalide'}.", "detail": detail}, status=422
     )
 
 

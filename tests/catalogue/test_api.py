@@ -604,3 +604,12 @@ def test_detail_costs_the_same_number_of_queries_whatever_its_size(client):
 
     assert large_cost == small_cost
     assert small_cost <= 12
+
+
+def test_empty_filters_from_an_html_form_mean_no_filter(client):
+    session = SessionPageFactory()
+    article = ResourceArticlePageFactory()
+
+    found = ids(client, type="", theme="", audience="", format="", when="", open="", ordering="")
+
+    assert sorted(found) == sorted([session.pk, article.pk])
