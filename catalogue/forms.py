@@ -6,6 +6,8 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 def _live_rows(formset):
     """Cleaned data of the inline rows that are kept (not deleted, not empty)."""
+    # The page form is cleaned before its formsets (ClusterForm.is_valid); clean them first.
+    formset.is_valid()
     rows = []
     for form in formset.forms:
         data = getattr(form, "cleaned_data", None)

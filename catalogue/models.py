@@ -580,6 +580,8 @@ class SessionPage(CatalogueItemPage):
     @cached_property
     def confirmed_count(self):
         """Confirmed participants; listings set it with ``with_confirmed_count()``."""
+        if self.pk is None:  # an unsaved page shown in the admin preview
+            return 0
         return self.registrations.confirmed().count()
 
     def seats_left(self):
