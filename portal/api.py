@@ -10,6 +10,7 @@ from ninja.errors import ValidationError
 
 from catalogue.api import router as catalogue_router
 from membership.api import router as membership_router
+from catalogue.registration_api import router as registration_router
 from search.api import router as search_router
 
 api = NinjaAPI(
@@ -23,6 +24,7 @@ api = NinjaAPI(
 )
 
 api.add_router("/", catalogue_router)
+api.add_router("/", registration_router)
 api.add_router("/search/", search_router)
 api.add_router("/me/", membership_router)
 

@@ -1,0 +1,220 @@
+"""The signed-in person's registrations and applications, for browsers (session cookie + CSRF).
+
+Every refusal answers with ``{"code": ..., "detail": "<French message>"}``; another person's
+registration or application answers 404, exactly like one that does not exist.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.security import SessionAuth
+
+from . import services
+from .models import (
+    Application,
+    Registration,
+    RegistrationStatus,
+    SessionOccurrence,
+    SessionPage,
+    WorkingGroupCallPage,
+)
+from .schemas import OccurrenceOut
+
+router = Router(tags=["inscriptions"], auth=SessionAuth())
+
+# HTTP status of each refusal code.
+REFUSAL_STATUS = {
+    "not_covered": 403,
+    "closed": 409,
+    "already_registered": 409,
+    "already_cancelled": 409,
+    "cancellation_closed": 409,
+    "registration_unavailable": 409,
+    "registration_external": 409,
+    "date_required": 400,
+    "invalid_date": 400,
+    "invalid_answers": 422,
+}
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="not_covered, closed, already_registered, …")
+    detail: str = Field(description="La raison, en français.")
+    errors: dict[str, str] | None = Field(None, description="Par question, pour les réponses.")
+
+
+class RegistrationIn(Schema):
+    occurrence_id: int | None = Field(
+        None, description="La date choisie, pour les sessions où l'on choisit une date."
+    )
+
+
+class RegistrationOut(Schema):
+    id: int
+    session_id: int
+    session_title: str
+    session_url: str
+    status: str = Field(description="confirmed, waiting (liste d'attente).")
+    waiting_rank: int | None = Field(description="Rang sur la liste d'attente.")
+    occurrence: OccurrenceOut | None = Field(description="La date choisie, le cas échéant.")
+    dates: list[OccurrenceOut] = Field(description="Les dates auxquelles la personne participe.")
+    created_at: dt.datetime
+    cancellable_until: dt.datetime | None = Field(
+        description="Annulation en ligne possible jusqu'à cette heure."
+    )
+
+
+class ApplicationIn(Schema):
+    answers: dict[str, str] = Field(description="{identifiant de question: réponse}.")
+
+
+class ApplicationOut(Schema):
+    id: int
+    call_id: int
+    call_title: str
+    status: str = Field(description="submitted, selected, reserve, declined.")
+    answers: dict[str, str]
+    decision_note: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+def _refusal(error: ValidationError) -> Status:
+    if hasattr(error, "error_dict"):
+        errors = {key: " ".join(messages) for key, messages in error.message_dict.items()}
+        detail = "Certaines réponses sont à corriger : " + " ".join(errors.values())
+        return Status(422, {"code": "invalid_answers", "detail": detail, "errors": errors})
+    return Status(
+        REFUSAL_STATUS.get(error.code, 400), {"code": error.code, "detail": error.message}
+    )
+
+
+def _occurrence(occurrence: SessionOccurrence) -> dict:
+    return {
+        "id": occurrence.pk,
+        "start": timezone.localtime(occurrence.start),
+        "end": timezone.localtime(occurrence.end),
+        "label": occurrence.label,
+    }
+
+
+def _registration(registration: Registration) -> dict:
+    session = registration.session
+    return {
+        "id": registration.pk,
+        "session_id": session.pk,
+        "session_title": session.title,
+        "session_url": session.get_full_url() or "",
+        "status": registration.status,
+        "waiting_rank": registration.waiting_rank(),
+        "occurrence": _occurrence(registration.occurrence) if registration.occurrence else None,
+        "dates": [_occurrence(slot) for slot in registration.slots],
+        "created_at": registration.created_at,
+        "cancellable_until": services.cancellation_deadline(registration),
+    }
+
+
+def _application(application: Application) -> dict:
+    return {
+        "id": application.pk,
+        "call_id": application.call_id,
+        "call_title": application.call.title,
+        "status": application.status,
+        "answers": application.answers,
+        "decision_note": application.decision_note if application.decided_at else "",
+        "created_at": application.created_at,
+        "decided_at": application.decided_at,
+    }
+
+
+@router.post(
+    "/catalogue/{int:item_id}/registrations/",
+    response={201: RegistrationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="S'inscrire à une session",
+    description="201 avec `status` = `confirmed`, ou `waiting` quand la session est complète "
+    "(liste d'attente). Refus : `not_covered` (403, cotisation non à jour à la date de la "
+    "session), `closed`, `already_registered` (409), `date_required`, `invalid_date` (400).",
+)
+def create_registration(request: HttpRequest, item_id: int, payload: RegistrationIn):
+    session = get_object_or_404(SessionPage.objects.live(), pk=item_id)
+    occurrence = None
+    if payload.occurrence_id is not None:
+        occurrence = SessionOccurrence.objects.filter(pk=payload.occurrence_id).first()
+        if occurrence is None:
+            return Status(400, {"code": "invalid_date", "detail": "Cette date n'existe pas."})
+    try:
+        registration = services.registration_create(
+            session=session, user=request.auth, occurrence=occurrence
+        )
+    except ValidationError as error:
+        return _refusal(error)
+    return Status(201, _registration(registration))
+
+
+def _my_registrations(request: HttpRequest):
+    return (
+        Registration.objects.filter(user=request.auth)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("session", "occurrence")
+        .prefetch_related("session__occurrences")
+    )
+
+
+@router.get(
+    "/me/registrations/",
+    response=list[RegistrationOut],
+    summary="Mes inscriptions",
+    description="Inscriptions confirmées et en liste d'attente, des plus récentes aux plus "
+    "anciennes. Le lien de connexion n'y figure pas : il est envoyé par courriel.",
+)
+def list_my_registrations(request: HttpRequest):
+    return [_registration(r) for r in _my_registrations(request).order_by("-created_at")]
+
+
+@router.delete(
+    "/me/registrations/{int:registration_id}/",
+    response={204: None, 404: ErrorOut, 409: ErrorOut},
+    summary="Annuler mon inscription",
+    description="Possible jusqu'au délai d'annulation (`cancellable_until`) ; la première "
+    "personne en liste d'attente prend la place.",
+)
+def cancel_my_registration(request: HttpRequest, registration_id: int):
+    registration = get_object_or_404(_my_registrations(request), pk=registration_id)
+    try:
+        services.registration_cancel(registration=registration, by=request.auth)
+    except ValidationError as error:
+        return _refusal(error)
+    return Status(204, None)
+
+
+@router.post(
+    "/catalogue/{int:item_id}/applications/",
+    response={201: ApplicationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Candidater à un appel à manifestation d'intérêt",
+    description="`answers` : une réponse par question de l'appel (voir `questions` dans le "
+    "détail de l'appel). Refus : `closed`, `already_registered` (409), `invalid_answers` (422, "
+    "avec `errors` par question).",
+)
+def create_application(request: HttpRequest, item_id: int, payload: ApplicationIn):
+    call = get_object_or_404(WorkingGroupCallPage.objects.live(), pk=item_id)
+    try:
+        application = services.application_submit(
+            call=call, user=request.auth, answers=payload.answers
+        )
+    except ValidationError as error:
+        return _refusal(error)
+    return Status(201, _application(application))
+
+
+@router.get(
+    "/me/applications/",
+    response=list[ApplicationOut],
+    summary="Mes candidatures",
+)
+def list_my_applications(request: HttpRequest):
+    applications = Application.objects.filter(user=request.auth).select_related("call")
+    return [_application(a) for a in applications.order_by("-created_at")]
