@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .models import (
     INDIVIDUAL_CATEGORIES,
@@ -124,9 +125,19 @@ class OfflinePaymentForm(forms.Form):
         label="Reçu le", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, cotisation: Cotisation, **kwargs):
+    def __init__(
+        self, *args, cotisation: Cotisation | None = None, year: int | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].initial = cotisation.amount
+        self.fields["received_on"].initial = timezone.localdate()
+        if cotisation is not None:
+            self.fields["amount"].initial = cotisation.amount
+        else:
+            # From a holder: the year's cotisation is opened at its tariff if needed.
+            self.fields["year"] = forms.IntegerField(
+                label="Année de cotisation", initial=year, min_value=2000, max_value=2100
+            )
+            self.order_fields(["year", "method", "amount", "reference", "received_on"])
 
 
 class ProvisionalGrantForm(forms.Form):

@@ -125,7 +125,7 @@ def _flag(cotisation: Cotisation, note: str) -> None:
     cotisation.save(update_fields=["needs_attention", "staff_note"])
 
 
-def _holder_category(*, user=None, organisation: MemberOrganisation | None = None) -> str:
+def holder_category(*, user=None, organisation: MemberOrganisation | None = None) -> str:
     if organisation is not None:
         return organisation.category
     profile = MemberProfile.objects.filter(user=user).first()
@@ -150,7 +150,7 @@ def cotisation_open(
     existing = Cotisation.objects.live().filter(year=year, **holder).first()
     if existing:
         return existing
-    category = _holder_category(user=user, organisation=organisation)
+    category = holder_category(user=user, organisation=organisation)
     tariff = Tariff.objects.filter(year=year, category=category).first()
     if tariff is None:
         raise ValidationError(
@@ -680,7 +680,7 @@ def reminder_send(*, year: int, user=None, organisation: MemberOrganisation | No
     try:
         with transaction.atomic():
             Reminder.objects.create(year=year, recipients=", ".join(recipients), **holder)
-            category = _holder_category(**holder)
+            category = holder_category(**holder)
             tariff = Tariff.objects.filter(year=year, category=category).first()
             _send(
                 "membership/emails/reminder",

@@ -1,0 +1,198 @@
+"""Staff actions in the Wagtail admin that go through the services: record an offline payment,
+grant provisional coverage, decide an attachment, download a receipt."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import FormView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import services
+from .forms import OfflinePaymentForm, ProvisionalGrantForm
+from .models import (
+    Cotisation,
+    MemberOrganisation,
+    OrganisationMembership,
+    Receipt,
+    Tariff,
+)
+from .pdf import receipt_pdf
+from .views import pdf_response
+from .years import membership_year
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(f"membership.{permission}"):
+        raise PermissionDenied
+
+
+def cotisations_index_url() -> str:
+    return reverse("membership_cotisation_modeladmin_index")
+
+
+class StaffFormView(WagtailAdminTemplateMixin, FormView):
+    template_name = "wagtailadmin/generic/form.html"
+    permission = ""
+    submit_button_label = "Enregistrer"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, self.permission)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["action_url"] = self.request.get_full_path()
+        context["submit_button_label"] = self.submit_button_label
+        return context
+
+    def fail(self, form, exc: ValidationError):
+        for message in exc.messages:
+            messages.error(self.request, message)
+        return self.form_invalid(form)
+
+
+class OfflinePaymentView(StaffFormView):
+    """Money received by cheque, transfer or mandate: one form, one step — the cotisation is
+    opened if needed, paid, and its receipt issued."""
+
+    permission = "add_payment"
+    header_icon = "form"
+    form_class = OfflinePaymentForm
+    submit_button_label = "Enregistrer le paiement et émettre le reçu"
+
+    def setup(self, request, *args, holder: str, pk: int, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cotisation = self.user = self.organisation = None
+        if holder == "cotisation":
+            self.cotisation = get_object_or_404(Cotisation, pk=pk)
+            self.holder_name = self.cotisation.holder_name
+        elif holder == "organisation":
+            self.organisation = get_object_or_404(MemberOrganisation, pk=pk)
+            self.holder_name = self.organisation.name
+        else:
+            self.user = get_object_or_404(get_user_model(), member_profile__pk=pk)
+            self.holder_name = str(self.user.member_profile)
+
+    def get_page_title(self):
+        if self.cotisation:
+            return f"Paiement reçu : cotisation {self.cotisation.year} de {self.holder_name}"
+        return f"Paiement reçu de {self.holder_name}"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.cotisation:
+            return {**kwargs, "cotisation": self.cotisation}
+        year = membership_year()
+        kwargs = {**kwargs, "year": year}
+        category = services.holder_category(user=self.user, organisation=self.organisation)
+        tariff = Tariff.objects.filter(year=year, category=category).first()
+        if tariff:
+            kwargs["initial"] = {**kwargs.get("initial", {}), "amount": tariff.amount}
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                cotisation = self.cotisation or services.cotisation_open(
+                    user=self.user, organisation=self.organisation, year=data["year"]
+                )
+                payment = services.offline_payment_record(
+                    cotisation=cotisation,
+                    method=data["method"],
+                    amount=data["amount"],
+                    reference=data["reference"],
+                    received_on=data["received_on"],
+                    recorded_by=self.request.user,
+                )
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        receipt = payment.receipts.filter(kind="receipt").first()
+        messages.success(
+            self.request,
+            f"Paiement enregistré : cotisation {cotisation.year} de {cotisation.holder_name} "
+            f"payée, reçu n° {receipt.display_number}.",
+        )
+        return redirect(cotisations_index_url())
+
+
+class ProvisionalGrantView(StaffFormView):
+    permission = "change_cotisation"
+    header_icon = "time"
+    form_class = ProvisionalGrantForm
+    submit_button_label = "Accorder la couverture provisoire"
+
+    def setup(self, request, *args, pk: int, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cotisation = get_object_or_404(Cotisation, pk=pk)
+
+    def get_page_title(self):
+        return (
+            f"Couverture provisoire : cotisation {self.cotisation.year} "
+            f"de {self.cotisation.holder_name}"
+        )
+
+    def form_valid(self, form):
+        try:
+            services.provisional_grant(
+                cotisation=self.cotisation,
+                until=form.cleaned_data["until"],
+                granted_by=self.request.user,
+            )
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        messages.success(
+            self.request,
+            f"{self.cotisation.holder_name} est couvert(e) jusqu’au "
+            f"{form.cleaned_data['until']:%d/%m/%Y}.",
+        )
+        return redirect(cotisations_index_url())
+
+
+class AttachmentDecideView(StaffFormView):
+    """Confirm or refuse a person's attachment to an organisation (a confirmation page first)."""
+
+    permission = "change_organisationmembership"
+    header_icon = "link"
+    form_class = forms.Form
+
+    def setup(self, request, *args, pk: int, decision: str, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if decision not in {"confirmer", "refuser"}:
+            raise Http404
+        self.confirm = decision == "confirmer"
+        self.attachment = get_object_or_404(
+            OrganisationMembership.objects.select_related("user", "organisation"), pk=pk
+        )
+        self.submit_button_label = "Confirmer le rattachement" if self.confirm else "Refuser"
+
+    def get_page_title(self):
+        verb = "Confirmer" if self.confirm else "Refuser"
+        return (
+            f"{verb} le rattachement de {self.attachment.user.email} "
+            f"à {self.attachment.organisation.name}"
+        )
+
+    def form_valid(self, form):
+        try:
+            services.attachment_decide(
+                attachment=self.attachment, confirm=self.confirm, decided_by=self.request.user
+            )
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        messages.success(self.request, f"Rattachement mis à jour : {self.attachment.user.email}.")
+        return redirect(reverse("membership_organisationmembership_modeladmin_index"))
+
+
+def receipt_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "view_receipt")
+    receipt = get_object_or_404(Receipt, pk=pk)
+    identity = services.association_identity(request)
+    return pdf_response(
+        receipt_pdf(receipt, identity=identity), f"recu-{receipt.display_number}.pdf"
+    )

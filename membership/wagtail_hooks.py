@@ -1,0 +1,520 @@
+"""Staff admin of members and dues (wagtail-modeladmin): lists with filters, search and CSV/XLSX
+export; actions that go through the services; a dashboard panel with this year's figures."""
+
+from django.contrib import admin
+from django.db.models import Count, Q, Sum
+from django.urls import path, reverse
+from laces.components import Component
+from wagtail import hooks
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+
+from . import admin_views
+from .models import (
+    AttachmentStatus,
+    Cotisation,
+    CotisationStatus,
+    MemberOrganisation,
+    MemberProfile,
+    OrganisationMembership,
+    Payment,
+    PaymentStatus,
+    Receipt,
+    Reminder,
+    StripeEvent,
+    Tariff,
+)
+from .services import euros
+from .years import membership_year, year_label
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """Financial records and logs are written by the services only; staff read and export them."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class NoDeletePermissionHelper(PermissionHelper):
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+def _button(url: str, label: str, title: str = "") -> dict:
+    return {"url": url, "label": label, "classname": "button button-small", "title": title or label}
+
+
+# --------------------------------------------------------------------------- people, organisations
+
+
+class HolderButtonHelper(ButtonHelper):
+    holder = ""
+
+    def get_buttons_for_obj(self, obj, *args, **kwargs):
+        buttons = super().get_buttons_for_obj(obj, *args, **kwargs)
+        if self.request.user.has_perm("membership.add_payment"):
+            url = reverse("membership_offline_payment", args=[self.holder, obj.pk])
+            buttons.append(_button(url, "Paiement reçu", "Enregistrer un chèque, virement, mandat"))
+        return buttons
+
+
+class OrganisationButtonHelper(HolderButtonHelper):
+    holder = "organisation"
+
+
+class PersonButtonHelper(HolderButtonHelper):
+    holder = "personne"
+
+
+class CurrentYearStatusMixin:
+    holder_field = ""
+
+    @admin.display(description="cotisation de l’année")
+    def current_status(self, obj):
+        year = membership_year()
+        cotisation = Cotisation.objects.live().filter(year=year, **{self.holder_field: obj}).first()
+        return cotisation.get_status_display() if cotisation else "—"
+
+
+class MemberOrganisationAdmin(CurrentYearStatusMixin, ModelAdmin):
+    model = MemberOrganisation
+    menu_label = "Organisations"
+    menu_icon = "site"
+    holder_field = "organisation"
+    button_helper_class = OrganisationButtonHelper
+    permission_helper_class = NoDeletePermissionHelper
+    list_display = ("name", "kind", "town", "siret", "category", "current_status")
+    list_filter = ("kind", "category")
+    search_fields = ("name", "town", "postcode", "siret", "billing_email")
+    list_export = (
+        "name",
+        "kind_label",
+        "siret",
+        "address",
+        "postcode",
+        "town",
+        "billing_email",
+        "category_label",
+        "current_status",
+    )
+    export_filename = "organisations-adherentes"
+
+    @admin.display(description="type")
+    def kind_label(self, obj):
+        return obj.get_kind_display()
+
+    @admin.display(description="catégorie")
+    def category_label(self, obj):
+        return obj.get_category_display()
+
+
+class MemberProfileAdmin(CurrentYearStatusMixin, ModelAdmin):
+    model = MemberProfile
+    menu_label = "Personnes"
+    menu_icon = "user"
+    holder_field = "user"
+    button_helper_class = PersonButtonHelper
+    permission_helper_class = NoDeletePermissionHelper
+    form_fields_exclude = ["user"]
+    list_display = ("__str__", "email", "job_title", "category", "organisations", "current_status")
+    list_filter = ("category",)
+    list_select_related = ("user",)
+    search_fields = ("first_name", "last_name", "user__email", "job_title", "phone")
+    list_export = (
+        "last_name",
+        "first_name",
+        "email",
+        "phone",
+        "job_title",
+        "category_label",
+        "organisations",
+        "current_status",
+    )
+    export_filename = "personnes"
+
+    def current_status(self, obj):
+        return CurrentYearStatusMixin.current_status(self, obj.user)
+
+    current_status.short_description = "cotisation individuelle de l’année"
+
+    @admin.display(description="courriel")
+    def email(self, obj):
+        return obj.user.email
+
+    @admin.display(description="catégorie")
+    def category_label(self, obj):
+        return obj.get_category_display()
+
+    @admin.display(description="organisations confirmées")
+    def organisations(self, obj):
+        return ", ".join(
+            OrganisationMembership.objects.filter(
+                user=obj.user, status=AttachmentStatus.CONFIRMED
+            ).values_list("organisation__name", flat=True)
+        )
+
+
+class AttachmentButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, *args, **kwargs):
+        buttons = super().get_buttons_for_obj(obj, *args, **kwargs)
+        if self.request.user.has_perm("membership.change_organisationmembership"):
+            for decision, label, status in (
+                ("confirmer", "Confirmer", AttachmentStatus.CONFIRMED),
+                ("refuser", "Refuser", AttachmentStatus.REJECTED),
+            ):
+                if obj.status != status:
+                    url = reverse("membership_attachment_decide", args=[obj.pk, decision])
+                    buttons.append(_button(url, label))
+        return buttons
+
+
+class OrganisationMembershipAdmin(ModelAdmin):
+    model = OrganisationMembership
+    menu_label = "Rattachements"
+    menu_icon = "link"
+    button_helper_class = AttachmentButtonHelper
+    form_fields_exclude = ["status", "requested_at", "decided_at", "decided_by"]
+    list_display = ("user", "organisation", "status", "is_referent", "requested_at", "decided_at")
+    list_filter = ("status", "is_referent")
+    list_select_related = ("user", "organisation")
+    search_fields = ("user__email", "user__member_profile__last_name", "organisation__name")
+    list_export = ("user", "organisation", "status_label", "is_referent", "requested_at")
+    export_filename = "rattachements"
+
+    @admin.display(description="statut")
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+
+# --------------------------------------------------------------------------- dues
+
+
+class TariffAdmin(ModelAdmin):
+    model = Tariff
+    menu_label = "Tarifs"
+    menu_icon = "tag"
+    list_display = ("year", "category", "amount", "label")
+    list_filter = ("year", "category")
+    list_export = ("year", "category_label", "amount", "label")
+    export_filename = "tarifs"
+
+    @admin.display(description="catégorie")
+    def category_label(self, obj):
+        return obj.get_category_display()
+
+
+class CotisationButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, *args, **kwargs):
+        buttons = super().get_buttons_for_obj(obj, *args, **kwargs)
+        user = self.request.user
+        open_states = {
+            CotisationStatus.PENDING,
+            CotisationStatus.AWAITING_FUNDS,
+            CotisationStatus.PROVISIONAL,
+        }
+        if obj.status in open_states and user.has_perm("membership.add_payment"):
+            url = reverse("membership_offline_payment", args=["cotisation", obj.pk])
+            buttons.append(_button(url, "Paiement reçu"))
+        if obj.status in open_states and user.has_perm("membership.change_cotisation"):
+            url = reverse("membership_provisional_grant", args=[obj.pk])
+            buttons.append(_button(url, "Couverture provisoire"))
+        return buttons
+
+
+class CotisationPermissionHelper(PermissionHelper):
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class CotisationAdmin(ModelAdmin):
+    model = Cotisation
+    menu_label = "Cotisations"
+    menu_icon = "form"
+    button_helper_class = CotisationButtonHelper
+    permission_helper_class = CotisationPermissionHelper
+    # States move through the services (payment, provisional grant), never by hand.
+    form_fields_exclude = [
+        "status",
+        "paid_at",
+        "provisional_until",
+        "provisional_granted_by",
+    ]
+    list_display = (
+        "holder_display",
+        "year",
+        "category",
+        "amount",
+        "status",
+        "provisional_until",
+        "paid_at",
+        "needs_attention",
+    )
+    list_filter = ("year", "status", "category", "needs_attention", "payments__method")
+    list_select_related = ("organisation", "user")
+    search_fields = (
+        "organisation__name",
+        "organisation__siret",
+        "user__email",
+        "user__member_profile__last_name",
+    )
+    list_export = (
+        "year",
+        "holder_display",
+        "holder_kind",
+        "category_label",
+        "amount",
+        "status_label",
+        "provisional_until",
+        "paid_at",
+        "methods",
+        "needs_attention",
+        "staff_note",
+    )
+    export_filename = "cotisations"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+    @admin.display(description="titulaire")
+    def holder_display(self, obj):
+        return obj.holder_name
+
+    @admin.display(description="type de titulaire")
+    def holder_kind(self, obj):
+        return "organisation" if obj.organisation_id else "individuel"
+
+    @admin.display(description="catégorie")
+    def category_label(self, obj):
+        return obj.get_category_display()
+
+    @admin.display(description="statut")
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description="moyens de paiement")
+    def methods(self, obj):
+        return ", ".join(
+            sorted(
+                {
+                    p.get_method_display()
+                    for p in obj.payments.all()
+                    if p.status != PaymentStatus.EXPIRED
+                }
+            )
+        )
+
+
+class PaymentAdmin(ModelAdmin):
+    model = Payment
+    menu_label = "Paiements"
+    menu_icon = "doc-full-inverse"
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    list_display = (
+        "cotisation",
+        "method",
+        "amount",
+        "status",
+        "amount_refunded",
+        "reference",
+        "received_on",
+        "succeeded_at",
+    )
+    list_filter = ("method", "status", "cotisation__year", "cotisation__category")
+    list_select_related = ("cotisation", "cotisation__organisation", "cotisation__user")
+    search_fields = (
+        "reference",
+        "stripe_checkout_session_id",
+        "stripe_payment_intent_id",
+        "cotisation__organisation__name",
+        "cotisation__user__email",
+    )
+    list_export = (
+        "year",
+        "holder",
+        "method_label",
+        "amount",
+        "status_label",
+        "amount_refunded",
+        "reference",
+        "received_on",
+        "succeeded_at",
+        "stripe_payment_intent_id",
+        "recorded_by",
+    )
+    export_filename = "paiements"
+
+    @admin.display(description="année")
+    def year(self, obj):
+        return obj.cotisation.year
+
+    @admin.display(description="titulaire")
+    def holder(self, obj):
+        return obj.cotisation.holder_name
+
+    @admin.display(description="moyen de paiement")
+    def method_label(self, obj):
+        return obj.get_method_display()
+
+    @admin.display(description="statut")
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+
+class ReceiptButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, *args, **kwargs):
+        buttons = super().get_buttons_for_obj(obj, *args, **kwargs)
+        buttons.append(_button(reverse("membership_receipt_pdf", args=[obj.pk]), "PDF"))
+        return buttons
+
+
+class ReceiptAdmin(ModelAdmin):
+    model = Receipt
+    menu_label = "Reçus et avoirs"
+    menu_icon = "doc-full"
+    permission_helper_class = ReadOnlyPermissionHelper
+    button_helper_class = ReceiptButtonHelper
+    inspect_view_enabled = True
+    list_display = ("display_number", "kind", "holder_name", "amount", "issued_at", "credits")
+    list_filter = ("series", "kind", "cotisation__year")
+    search_fields = ("holder_name", "number", "series")
+    list_export = (
+        "display_number",
+        "kind_label",
+        "issued_at",
+        "holder_name",
+        "holder_address",
+        "amount",
+        "year",
+        "credits",
+    )
+    export_filename = "recus"
+
+    @admin.display(description="numéro")
+    def display_number(self, obj):
+        return obj.display_number
+
+    @admin.display(description="type")
+    def kind_label(self, obj):
+        return obj.get_kind_display()
+
+    @admin.display(description="année de cotisation")
+    def year(self, obj):
+        return obj.cotisation.year
+
+
+class ReminderAdmin(ModelAdmin):
+    model = Reminder
+    menu_label = "Relances"
+    menu_icon = "mail"
+    permission_helper_class = ReadOnlyPermissionHelper
+    list_display = ("year", "organisation", "user", "sent_at", "recipients")
+    list_filter = ("year",)
+    search_fields = ("organisation__name", "user__email", "recipients")
+
+
+class StripeEventAdmin(ModelAdmin):
+    model = StripeEvent
+    menu_label = "Événements Stripe"
+    menu_icon = "warning"
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    list_display = ("type", "event_id", "received_at", "processed_at", "attempts", "last_error")
+    list_filter = ("type", ("processed_at", admin.EmptyFieldListFilter))
+    search_fields = ("event_id", "type")
+
+
+class MembershipAdminGroup(ModelAdminGroup):
+    menu_label = "Adhésions"
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        CotisationAdmin,
+        PaymentAdmin,
+        ReceiptAdmin,
+        MemberOrganisationAdmin,
+        MemberProfileAdmin,
+        OrganisationMembershipAdmin,
+        TariffAdmin,
+        ReminderAdmin,
+        StripeEventAdmin,
+    )
+
+
+modeladmin_register(MembershipAdminGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_membership_admin_urls():
+    return [
+        path(
+            "adhesions/paiement-recu/<str:holder>/<int:pk>/",
+            admin_views.OfflinePaymentView.as_view(),
+            name="membership_offline_payment",
+        ),
+        path(
+            "adhesions/couverture-provisoire/<int:pk>/",
+            admin_views.ProvisionalGrantView.as_view(),
+            name="membership_provisional_grant",
+        ),
+        path(
+            "adhesions/rattachement/<int:pk>/<str:decision>/",
+            admin_views.AttachmentDecideView.as_view(),
+            name="membership_attachment_decide",
+        ),
+        path(
+            "adhesions/recus/<int:pk>.pdf",
+            admin_views.receipt_pdf_view,
+            name="membership_receipt_pdf",
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+class CotisationsPanel(Component):
+    """This year's cotisations on the admin home page: paid, pending, amount collected."""
+
+    name = "membership_cotisations"
+    template_name = "membership/admin/cotisations_panel.html"
+    order = 110
+
+    def get_context_data(self, parent_context):
+        year = membership_year()
+        cotisations = Cotisation.objects.filter(year=year)
+        counts = cotisations.aggregate(
+            paid=Count("pk", filter=Q(status=CotisationStatus.PAID)),
+            pending=Count(
+                "pk",
+                filter=Q(status__in=[CotisationStatus.PENDING, CotisationStatus.AWAITING_FUNDS]),
+            ),
+            provisional=Count("pk", filter=Q(status=CotisationStatus.PROVISIONAL)),
+            attention=Count("pk", filter=Q(needs_attention=True)),
+        )
+        collected = Payment.objects.filter(
+            cotisation__year=year,
+            status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED],
+        ).aggregate(total=Sum("amount"), refunded=Sum("amount_refunded"))
+        amount = (collected["total"] or 0) - (collected["refunded"] or 0)
+        index = reverse("membership_cotisation_modeladmin_index")
+        return {
+            "year_label": year_label(year),
+            "counts": counts,
+            "collected": euros(amount),
+            "paid_url": f"{index}?year={year}&status__exact=paid",
+            "pending_url": f"{index}?year={year}&status__exact=pending",
+            "attention_url": f"{index}?needs_attention__exact=1",
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_cotisations_panel(request, panels):
+    if request.user.has_perm("membership.view_cotisation"):
+        panels.append(CotisationsPanel())

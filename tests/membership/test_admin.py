@@ -1,0 +1,222 @@
+"""Staff work in the Wagtail admin: lists, filters, exports, offline payment, provisional cover."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from membership.models import (
+    AttachmentStatus,
+    Cotisation,
+    CotisationStatus,
+    MemberCategory,
+    PaymentMethod,
+    PaymentStatus,
+    Receipt,
+)
+from membership.years import membership_year
+
+from .factories import (
+    AttachmentFactory,
+    CotisationFactory,
+    OrganisationFactory,
+    PaymentFactory,
+    ProfileFactory,
+    TariffFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_recording_a_cheque_from_an_organisation_opens_pays_and_issues_the_receipt_at_once(
+    staff_client,
+):
+    year = membership_year()
+    TariffFactory(year=year, category=MemberCategory.SMALL_COMMUNE, amount=Decimal("80.00"))
+    organisation = OrganisationFactory()
+    url = reverse("membership_offline_payment", args=["organisation", organisation.pk])
+    assert 'value="80.00"' in staff_client.get(url).content.decode()  # the tariff, pre-filled
+
+    response = staff_client.post(
+        url,
+        {
+            "year": year,
+            "method": PaymentMethod.CHEQUE,
+            "amount": "80.00",
+            "reference": "0001234",
+            "received_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    assert response.status_code == 302
+    cotisation = Cotisation.objects.get(organisation=organisation, year=year)
+    assert cotisation.status == CotisationStatus.PAID
+    (payment,) = cotisation.payments.all()
+    assert payment.status == PaymentStatus.SUCCEEDED
+    assert payment.reference == "0001234"
+    assert payment.recorded_by.is_staff
+    assert Receipt.objects.get(payment=payment).amount == Decimal("80.00")
+
+
+def test_a_wrong_amount_is_refused_and_nothing_is_written(staff_client):
+    year = membership_year()
+    TariffFactory(year=year, amount=Decimal("30.00"))
+    profile = ProfileFactory()
+    url = reverse("membership_offline_payment", args=["personne", profile.pk])
+    response = staff_client.post(
+        url,
+        {
+            "year": year,
+            "method": PaymentMethod.TRANSFER,
+            "amount": "25.00",
+            "reference": "VIR-1",
+            "received_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "ne correspond pas au montant" in response.content.decode()
+    assert not Cotisation.objects.exists()
+
+
+def test_recording_on_an_existing_cotisation(staff_client):
+    cotisation = CotisationFactory(year=membership_year())
+    url = reverse("membership_offline_payment", args=["cotisation", cotisation.pk])
+    staff_client.post(
+        url,
+        {
+            "method": PaymentMethod.MANDATE,
+            "amount": "30.00",
+            "reference": "MANDAT-2026-17",
+            "received_on": timezone.localdate().isoformat(),
+        },
+    )
+    cotisation.refresh_from_db()
+    assert cotisation.status == CotisationStatus.PAID
+
+
+def test_granting_provisional_coverage(staff_client):
+    cotisation = CotisationFactory(user=None, organisation=OrganisationFactory())
+    until = timezone.localdate() + dt.timedelta(days=60)
+    staff_client.post(
+        reverse("membership_provisional_grant", args=[cotisation.pk]),
+        {"until": until.isoformat()},
+    )
+    cotisation.refresh_from_db()
+    assert cotisation.status == CotisationStatus.PROVISIONAL
+    assert cotisation.provisional_until == until
+
+
+def test_staff_confirm_an_attachment(staff_client):
+    attachment = AttachmentFactory(status=AttachmentStatus.REQUESTED)
+    url = reverse("membership_attachment_decide", args=[attachment.pk, "confirmer"])
+    assert staff_client.get(url).status_code == 200
+    staff_client.post(url)
+    attachment.refresh_from_db()
+    assert attachment.status == AttachmentStatus.CONFIRMED
+
+
+def test_staff_actions_need_permissions(client):
+    client.force_login(UserFactory(is_staff=True))
+    cotisation = CotisationFactory()
+    response = client.get(reverse("membership_provisional_grant", args=[cotisation.pk]))
+    assert response.status_code in (302, 403)
+    cotisation.refresh_from_db()
+    assert cotisation.status == CotisationStatus.PENDING
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cotisation",
+        "payment",
+        "receipt",
+        "memberorganisation",
+        "memberprofile",
+        "organisationmembership",
+        "tariff",
+        "reminder",
+        "stripeevent",
+    ],
+)
+def test_every_list_renders(staff_client, name):
+    PaymentFactory(cotisation__user=ProfileFactory().user)
+    response = staff_client.get(reverse(f"membership_{name}_modeladmin_index"))
+    assert response.status_code == 200
+
+
+def test_cotisations_filter_by_year_status_and_method(staff_client):
+    paid = PaymentFactory(method=PaymentMethod.CHEQUE, status=PaymentStatus.SUCCEEDED)
+    Cotisation.objects.filter(pk=paid.cotisation.pk).update(status=CotisationStatus.PAID)
+    CotisationFactory(year=2025, status=CotisationStatus.PAID)
+    CotisationFactory(year=2026)
+    index = reverse("membership_cotisation_modeladmin_index")
+
+    response = staff_client.get(index, {"year": 2026, "status__exact": "paid"})
+    assert list(response.context["object_list"]) == [paid.cotisation]
+    response = staff_client.get(index, {"payments__method__exact": "cheque"})
+    assert list(response.context["object_list"]) == [paid.cotisation]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_cotisations_export(staff_client, export_format):
+    CotisationFactory(user=None, organisation=OrganisationFactory(name="Commune de Royère"))
+    response = staff_client.get(
+        reverse("membership_cotisation_modeladmin_index"), {"export": export_format}
+    )
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if export_format == "csv":
+        text = content.decode()
+        assert "Commune de Royère" in text
+        assert "En attente de paiement" in text
+    else:
+        assert content.startswith(b"PK")
+
+
+def test_people_export_in_csv(staff_client):
+    ProfileFactory(last_name="Lefèvre", job_title="Agent de développement")
+    response = staff_client.get(
+        reverse("membership_memberprofile_modeladmin_index"), {"export": "csv"}
+    )
+    assert "Lefèvre" in b"".join(response.streaming_content).decode()
+
+
+def test_payments_are_read_only(staff_client):
+    payment = PaymentFactory()
+    assert staff_client.get(reverse("membership_payment_modeladmin_create")).status_code in (
+        302,
+        403,
+    )
+    edit = reverse("membership_payment_modeladmin_edit", args=[payment.pk])
+    assert staff_client.get(edit).status_code in (302, 403)
+
+
+def test_dashboard_shows_this_years_figures(staff_client):
+    year = membership_year()
+    paid = PaymentFactory(cotisation__year=year, status=PaymentStatus.SUCCEEDED)
+    Cotisation.objects.filter(pk=paid.cotisation.pk).update(status=CotisationStatus.PAID)
+    CotisationFactory(year=year)
+    CotisationFactory(year=year)
+    page = staff_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert f"Cotisations {year}" in page
+    assert "<span>1</span> payée" in page
+    assert "<span>2</span> en attente" in page
+    assert "30,00\xa0€" in page or "30,00 €" in page
+
+
+def test_admin_receipt_pdf(staff_client):
+    from membership import services
+
+    payment = PaymentFactory()
+    receipt = services.payment_succeeded(payment=payment, paid_at=timezone.now())
+    response = staff_client.get(reverse("membership_receipt_pdf", args=[receipt.pk]))
+    assert response.content.startswith(b"%PDF")
