@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce, TruncDate
 
 from .models import (
@@ -63,7 +63,6 @@ def ordered(queryset: QuerySet, ordering: str = "-date") -> QuerySet:
 
 
 def _prefetched(model: type[CatalogueItemPage], queryset: QuerySet, *, detail: bool) -> QuerySet:
-    queryset = queryset.prefetch_related("themes", "audiences")
     if model is SessionPage:
         queryset = queryset.with_confirmed_count().prefetch_related("occurrences")
     if detail:
@@ -96,9 +95,10 @@ def _prefetched(model: type[CatalogueItemPage], queryset: QuerySet, *, detail: b
 def load_items(queryset: QuerySet | Iterable, *, detail: bool = False) -> list[CatalogueItemPage]:
     """Return the specific pages of a CatalogueItemPage queryset, in its order, prefetched.
 
-    Costs one query for the ids, then per page type present one query plus its prefetches
-    (themes, audiences, occurrences, confirmed seats; with ``detail`` also contact, speakers with their person
-    and organisation, questions, author and related sessions) — whatever the number of items.
+    Costs one query for the ids, one per page type present (with confirmed seats), one each
+    for themes and audiences, one for occurrences; with ``detail`` also contact, speakers with
+    their person and organisation, questions, author and related sessions — whatever the
+    number of items.
     A slice of the queryset (``qs[offset:offset + limit]``) is honoured.
     """
     rows = list(queryset.values_list("pk", "content_type_id"))
@@ -112,4 +112,7 @@ def load_items(queryset: QuerySet | Iterable, *, detail: bool = False) -> list[C
     for model, pks in pks_by_model.items():
         specific = _prefetched(model, model.objects.filter(pk__in=pks), detail=detail)
         pages.update((page.pk, page) for page in specific)
-    return [pages[pk] for pk, _ in rows if pk in pages]
+    items = [pages[pk] for pk, _ in rows if pk in pages]
+    # Themes and audiences live on the shared parent table: one query each for every type.
+    prefetch_related_objects(items, "themes", "audiences")
+    return items
