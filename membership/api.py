@@ -13,14 +13,17 @@ Everything is filtered by the authenticated person: another person's data answer
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 
-from . import services
+from . import payments, services
+from .checkout import checkout_start
+from .checkout_views import OWN, open_cotisation_for, return_urls
 from .coverage import coverage_for
 from .models import MemberProfile, OrganisationMembership
 from .pdf import receipt_pdf
@@ -208,3 +211,51 @@ def my_receipt_pdf(request: HttpRequest, receipt_id: int) -> HttpResponse:
     return pdf_response(
         receipt_pdf(receipt, identity=identity), f"recu-{receipt.display_number}.pdf"
     )
+
+
+class CheckoutIn(Schema):
+    year: int | None = None
+    organisation_id: int | None = None
+
+
+class CheckoutOut(Schema):
+    checkout_url: str
+
+
+class CheckoutErrorOut(Schema):
+    detail: str
+
+
+@router.post(
+    "/cotisations/checkout/",
+    response={200: CheckoutOut, 400: CheckoutErrorOut, 503: CheckoutErrorOut},
+    summary="Payer une cotisation en ligne",
+)
+def my_cotisation_checkout(request: HttpRequest, payload: CheckoutIn) -> Status:
+    """Open Stripe's payment page for the person's cotisation, or for that of an organisation
+    they are confirmed in (``organisation_id``), for ``year`` (this membership year by default,
+    or the next one), and return its address. The cotisation is opened at the year's tariff if
+    needed; calling again while the page is open returns the same address. 503 when online
+    payment is not configured or Stripe cannot be reached."""
+    if not payments.online_payment_enabled():
+        return Status(
+            503,
+            CheckoutErrorOut(
+                detail="Le paiement en ligne n’est pas disponible : réglez par chèque, virement ou "
+                "mandat administratif avec le bulletin d’adhésion."
+            ),
+        )
+    holder = OWN if payload.organisation_id is None else str(payload.organisation_id)
+    success_url, cancel_url = return_urls()
+    try:
+        cotisation = open_cotisation_for(
+            request.user, holder=holder, year=payload.year or membership_year()
+        )
+        url = checkout_start(
+            cotisation=cotisation, user=request.user, success_url=success_url, cancel_url=cancel_url
+        )
+    except ValidationError as exc:
+        return Status(400, CheckoutErrorOut(detail=" ".join(exc.messages)))
+    except payments.PaymentProviderError as exc:
+        return Status(503, CheckoutErrorOut(detail=str(exc)))
+    return Status(200, CheckoutOut(checkout_url=url))
