@@ -23,7 +23,9 @@ from .queries import ORDERINGS, load_items, ordered, public_items
 from .schemas import (
     CatalogueItemDetailOut,
     CatalogueListOut,
+    ErrorOut,
     ItemType,
+    ValidationErrorOut,
     serialize_detail,
     serialize_items,
 )
@@ -91,7 +93,7 @@ def _check_slugs(filters: CatalogueFilters) -> None:
 
 @router.get(
     "/catalogue/",
-    response=CatalogueListOut,
+    response={200: CatalogueListOut, 422: ValidationErrorOut},
     summary="Lister le catalogue",
     description="Éléments publiés (sessions, appels à manifestation d'intérêt, articles), "
     "filtrés et paginés. Une valeur de filtre inconnue donne une erreur 422 expliquée.",
@@ -129,7 +131,7 @@ def _get_item(**lookup) -> CatalogueItemPage:
 
 @router.get(
     "/catalogue/by-path/",
-    response=CatalogueItemDetailOut,
+    response={200: CatalogueItemDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Détail d'un élément par son chemin",
     description="Le même détail que `/api/catalogue/{id}/`, retrouvé par le chemin de la page "
     "sur le site : `/api/catalogue/by-path/?path=/catalogue/ma-session/`.",
@@ -149,7 +151,7 @@ def item_by_path(
 
 @router.get(
     "/catalogue/{int:item_id}/",
-    response=CatalogueItemDetailOut,
+    response={200: CatalogueItemDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Détail d'un élément",
     description="Intervenants, contact, dates, programme, documents, questions, liens, "
     "contenu des articles. Le lien de connexion n'est jamais public.",
@@ -189,7 +191,17 @@ def upcoming_calendar(request: HttpRequest) -> HttpResponse:
     summary="Calendrier d'un élément",
     description="Les dates d'une session, ou la première réunion d'un appel à manifestation "
     "d'intérêt.",
-    openapi_extra=ICAL_RESPONSE,
+    openapi_extra={
+        "responses": {
+            **ICAL_RESPONSE["responses"],
+            404: {
+                "description": "Élément inconnu, non publié ou sans date.",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+                },
+            },
+        }
+    },
 )
 def item_calendar(request: HttpRequest, item_id: int) -> HttpResponse:
     page = _get_item(pk=item_id)

@@ -201,6 +201,15 @@ class CatalogueListOut(Schema):
     items: list[CatalogueItemOut]
 
 
+class ErrorOut(Schema):
+    detail: str = Field(description="Message en français.")
+
+
+class ValidationErrorOut(Schema):
+    message: str = Field(description="Toutes les erreurs, en français, en une phrase.")
+    detail: list[dict[str, Any]] = Field(description="Une entrée par paramètre refusé : loc, msg.")
+
+
 # --------------------------------------------------------------------------- stream fields
 
 

@@ -13,7 +13,9 @@ from wagtail.models import PageViewRestriction
 
 from catalogue.models import (
     AttendanceMode,
+    Registration,
     RegistrationMode,
+    RegistrationStatus,
     RelatedSession,
     SessionFormat,
     SpeakerRole,
@@ -613,3 +615,26 @@ def test_empty_filters_from_an_html_form_mean_no_filter(client):
     found = ids(client, type="", theme="", audience="", format="", when="", open="", ordering="")
 
     assert sorted(found) == sorted([session.pk, article.pk])
+
+
+def test_seats_left_and_full_state_count_confirmed_registrations_only(client, django_user_model):
+    session = SessionPageFactory(capacity=2)
+    statuses = [
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITING,
+        RegistrationStatus.CANCELLED,
+    ]
+    for position, status in enumerate(statuses, start=1):
+        user = django_user_model.objects.create_user(
+            username=f"membre{position}", email=f"membre{position}@example.org"
+        )
+        Registration.objects.create(session=session, user=user, status=status, position=position)
+    other = SessionPageFactory(capacity=2)
+
+    items = {item["id"]: item for item in listing(client)["items"]}
+    detail = client.get(f"/api/catalogue/{session.pk}/").json()
+
+    assert (items[session.pk]["seats_left"], items[session.pk]["registration_state"]) == (0, "full")
+    assert (detail["seats_left"], detail["registration_state"]) == (0, "full")
+    assert (items[other.pk]["seats_left"], items[other.pk]["registration_state"]) == (2, "open")
