@@ -209,6 +209,7 @@ def registration_create(
                 f"Cette session est réservée aux adhérents à jour de leur cotisation : "
                 f"votre adhésion ne couvre pas le {on:%d/%m/%Y}.",
                 "not_covered",
+                params={"on": on},
             )
         if Registration.objects.active().filter(session=session, user=user).exists():
             raise RegistrationError(

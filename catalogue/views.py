@@ -12,6 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from membership.years import membership_year, year_label
+
 from . import services
 from .invitations import registration_calendar
 from .models import (
@@ -25,11 +27,12 @@ from .models import (
 )
 
 
-def payment_url(next_url: str) -> str | None:
-    """Where a person who is not covered pays, coming back to ``next_url`` afterwards."""
-    for name in ("membership:account", "membership_checkout:checkout_start"):
+def payment_url(*, year: int, next_url: str) -> str | None:
+    """Where a person who is not covered pays for ``year``, coming back to ``next_url`` after."""
+    query = urlencode({"annee": year, "next": next_url})
+    for name in ("membership_checkout:checkout_start", "membership:account"):
         try:
-            return f"{reverse(name)}?{urlencode({'next': next_url})}"
+            return f"{reverse(name)}?{query}"
         except NoReverseMatch:
             continue
     return None
@@ -72,7 +75,8 @@ def _live_session(session_id: int) -> SessionPage:
 def register(request, session_id: int):
     """GET: a page to confirm (and pick a date); POST: the registration itself."""
     session = _live_session(session_id)
-    form = RegistrationForm(request.POST or request.GET or None, session=session)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = RegistrationForm(data, session=session)
     existing = Registration.objects.active().filter(session=session, user=request.user).first()
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,6 +85,7 @@ def register(request, session_id: int):
             )
         except ValidationError as error:
             if error.code == "not_covered":
+                year = membership_year(error.params["on"])
                 # After paying, the person comes back here to finish this registration.
                 next_url = reverse("catalogue:register", args=[session.pk])
                 if form.cleaned_data.get("occurrence"):
@@ -88,7 +93,12 @@ def register(request, session_id: int):
                 return render(
                     request,
                     "catalogue/registration/not_covered.html",
-                    {"session": session, "error": error.message, "pay_url": payment_url(next_url)},
+                    {
+                        "session": session,
+                        "error": error.message,
+                        "year": year_label(year),
+                        "pay_url": payment_url(year=year, next_url=next_url),
+                    },
                     status=403,
                 )
             messages.error(request, error.message)
