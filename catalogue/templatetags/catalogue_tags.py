@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from catalogue.blocks import HalfDayBlock
 from catalogue.filters import item_type
-from catalogue.models import Registration, RegistrationMode, SessionPage
+from catalogue.models import Registration, RegistrationMode, ResourceArticlePage, SessionPage
 
 register = template.Library()
 
@@ -168,10 +168,11 @@ def is_past(page):
 
 @register.simple_tag
 def cards(items):
-    """The items as a list, with session dates fetched in one query instead of one per card."""
+    """The items as a list, with session dates, seats and authors fetched once for all cards."""
     items = list(items)
     sessions = [item for item in items if isinstance(item, SessionPage)]
     prefetch_related_objects(sessions, "occurrences")
+    prefetch_related_objects([i for i in items if isinstance(i, ResourceArticlePage)], "author")
     uncounted = [s for s in sessions if "confirmed_count" not in s.__dict__]
     if uncounted:
         counts = dict(

@@ -6,6 +6,8 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.documents.models import Document
 
 from catalogue.models import (
@@ -498,3 +500,21 @@ def test_french_date_formatting():
 def test_optional_urls_resolve_or_give_none():
     assert url_or_none("search:search") == "/recherche/"
     assert url_or_none("no_such_app:no_such_view") is None
+
+
+def test_catalogue_page_cost_does_not_grow_with_its_cards(
+    client, catalogue, django_assert_max_num_queries
+):
+    def add_items(count):
+        for _ in range(count):
+            SessionPageFactory(parent=catalogue)
+            ResourceArticlePageFactory(parent=catalogue, author=PersonFactory())
+            WorkingGroupCallPageFactory(parent=catalogue)
+
+    add_items(1)
+    html(client, catalogue)  # warm the per-process caches (site, content types)
+    with CaptureQueriesContext(connection) as few:
+        html(client, catalogue)
+    add_items(4)
+    with django_assert_max_num_queries(len(few)):
+        assert "15 résultats" in html(client, catalogue)
