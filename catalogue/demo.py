@@ -118,7 +118,7 @@ ORGANISATIONS = [
     },
     {
         "name": "Compétence Bénévolat",
-        "description": "Structure qui appuie les associations, les collectivités, les fondations.",
+        "description": "structure qui appuie les associations, les collectivités, les fondations",
     },
     {"name": "Syndicat Mixte du Pays Beaujolais", "description": ""},
     {"name": "Recherche et Solidarité", "description": ""},
