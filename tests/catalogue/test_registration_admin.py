@@ -1,0 +1,162 @@
+"""Staff manage participants and applications in the Wagtail admin."""
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from catalogue.models import (
+    Application,
+    ApplicationStatus,
+    AttendanceMode,
+    Registration,
+    RegistrationStatus,
+)
+from catalogue.services import application_submit, registration_create
+from tests.catalogue.factories import SessionPageFactory, WorkingGroupCallPageFactory, in_weeks
+from tests.catalogue.registration_helpers import emails_to, member
+from tests.membership.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(staff):
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+def year_of(session):
+    return timezone.localdate(session.starts_at).year
+
+
+def test_participants_list_filtered_by_session_and_exported(admin_client):
+    session = SessionPageFactory(capacity=1)
+    other = SessionPageFactory()
+    seat = registration_create(session=session, user=member(year_of(session)))
+    waiting = registration_create(session=session, user=member(year_of(session)))
+    elsewhere = registration_create(session=other, user=member(year_of(other)))
+    index = reverse("catalogue_registration_modeladmin_index")
+
+    html = admin_client.get(f"{index}?session__id__exact={session.pk}").content.decode()
+    assert seat.user.email in html and waiting.user.email in html
+    assert elsewhere.user.email not in html
+
+    csv = admin_client.get(f"{index}?session__id__exact={session.pk}&export=csv")
+    assert csv.status_code == 200
+    rows = b"".join(csv.streaming_content).decode().splitlines()
+    assert len(rows) == 3 and "Liste d'attente" in rows[2]
+
+    xlsx = admin_client.get(f"{index}?session__id__exact={session.pk}&export=xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    emails = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(emails) == sorted([seat.user.email, waiting.user.email])
+
+
+def test_staff_add_a_person_beyond_capacity(admin_client, staff):
+    session = SessionPageFactory(capacity=1)
+    registration_create(session=session, user=member(year_of(session)))
+    newcomer = UserFactory()
+    add = reverse("catalogue_registration_modeladmin_create")
+    response = admin_client.get(f"{add}?session={session.pk}")
+    assert response.status_code == 302
+    response = admin_client.post(
+        reverse("catalogue_registration_add"),
+        {"session": session.pk, "email": newcomer.email.upper(), "override_capacity": "on"},
+    )
+    assert response.status_code == 302
+    added = Registration.objects.get(user=newcomer)
+    assert added.is_confirmed and added.added_by == staff
+
+    unknown = admin_client.post(
+        reverse("catalogue_registration_add"),
+        {"session": session.pk, "email": "personne@exemple.fr"},
+    )
+    assert "Aucun compte" in unknown.content.decode()
+
+
+def test_staff_remove_a_participant_promotes_the_next(
+    admin_client, django_capture_on_commit_callbacks
+):
+    session = SessionPageFactory(capacity=1)
+    seat = registration_create(session=session, user=member(year_of(session)))
+    waiting = registration_create(session=session, user=member(year_of(session)))
+    url = reverse("catalogue_registration_action", args=[seat.pk, "retirer"])
+    assert admin_client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url)
+    seat.refresh_from_db()
+    waiting.refresh_from_db()
+    assert seat.status == RegistrationStatus.CANCELLED and waiting.is_confirmed
+    assert "place s'est libérée" in emails_to(waiting.user)[0].subject
+
+
+def test_staff_mark_attendance_and_move_to_another_date(admin_client):
+    session = SessionPageFactory(
+        attendance_mode=AttendanceMode.ONE_DATE,
+        occurrences=[(in_weeks(3, 9), in_weeks(3, 12)), (in_weeks(5, 9), in_weeks(5, 12))],
+    )
+    first, second = session.sorted_occurrences
+    registration = registration_create(
+        session=session, user=member(year_of(session)), occurrence=first
+    )
+    admin_client.post(reverse("catalogue_registration_action", args=[registration.pk, "present"]))
+    admin_client.post(
+        reverse("catalogue_registration_move", args=[registration.pk]), {"occurrence": second.pk}
+    )
+    registration.refresh_from_db()
+    assert registration.attended is True and registration.occurrence == second
+
+
+def test_non_staff_cannot_use_the_actions():
+    session = SessionPageFactory()
+    registration = registration_create(session=session, user=member(year_of(session)))
+    client = Client()
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("catalogue_registration_action", args=[registration.pk, "retirer"])
+    )
+    assert response.status_code in (302, 403)
+    registration.refresh_from_db()
+    assert registration.is_confirmed
+
+
+def test_review_applications_one_by_one_and_in_a_batch(
+    admin_client, django_capture_on_commit_callbacks
+):
+    call = WorkingGroupCallPageFactory()
+    question = str(call.questions.get().pk)
+    people = [UserFactory() for _ in range(3)]
+    applications = [
+        application_submit(call=call, user=p, answers={question: f"Réponse {i}"})
+        for i, p in enumerate(people)
+    ]
+    index = reverse("catalogue_application_modeladmin_index")
+    html = admin_client.get(f"{index}?call__id__exact={call.pk}").content.decode()
+    assert all(p.email in html for p in people)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("catalogue_application_decide", args=[applications[0].pk]),
+            {"decision": ApplicationStatus.SELECTED, "note": "Bienvenue dans le groupe."},
+        )
+        admin_client.post(
+            reverse("catalogue_application_batch", args=[call.pk]),
+            {
+                "applications": [applications[1].pk, applications[2].pk],
+                "decision": ApplicationStatus.DECLINED,
+                "note": "Le groupe est complet.",
+            },
+        )
+    statuses = [Application.objects.get(pk=a.pk).status for a in applications]
+    assert statuses == ["selected", "declined", "declined"]
+    assert "Bienvenue dans le groupe." in emails_to(people[0])[0].body
+    assert all("Le groupe est complet." in emails_to(p)[0].body for p in people[1:])
+
+    export = admin_client.get(f"{index}?export=csv")
+    assert "Réponse 2" in b"".join(export.streaming_content).decode()
