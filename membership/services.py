@@ -107,12 +107,16 @@ def payment_move(payment: Payment, to: str) -> bool:
 
 
 def _locked_payment(payment: Payment) -> Payment:
-    return Payment.objects.select_for_update().select_related("cotisation").get(pk=payment.pk)
+    return (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("cotisation")
+        .get(pk=payment.pk)
+    )
 
 
 def _locked_cotisation(cotisation_id: int) -> Cotisation:
     return (
-        Cotisation.objects.select_for_update()
+        Cotisation.objects.select_for_update(of=("self",))
         .select_related("organisation", "user")
         .get(pk=cotisation_id)
     )
