@@ -74,7 +74,7 @@ def checkout_start(*, cotisation: Cotisation, user, success_url: str, cancel_url
         raise ValidationError("Vous ne pouvez pas régler cette cotisation.")
     with transaction.atomic():
         cotisation = (
-            Cotisation.objects.select_for_update()
+            Cotisation.objects.select_for_update(of=("self",))
             .select_related("organisation", "user")
             .get(pk=cotisation.pk)
         )

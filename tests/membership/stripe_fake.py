@@ -93,6 +93,7 @@ class FakeStripe:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.unavailable = False
+        self.latency = 0.0  # seconds before each answer, to widen race windows
         self._server: ThreadingHTTPServer | None = None
 
     # -- server ---------------------------------------------------------------------------------
@@ -151,6 +152,7 @@ class FakeStripe:
             content_type=handler.headers.get("Content-Type"),
         )
         headers = {"Request-Id": f"req_{next(self._ids)}"}
+        time.sleep(self.latency)
         with self._lock:
             self.requests.append(recorded)
             status, payload = self._answer(recorded, headers)
