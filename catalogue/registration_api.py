@@ -1,4 +1,4 @@
-"""The signed-in person's registrations and applications, for browsers (session cookie + CSRF).
+"""The signed-in person's registrations and applications (session cookie + CSRF, or bearer token).
 
 Every refusal answers with ``{"code": ..., "detail": "<French message>"}``; another person's
 registration or application answers 404, exactly like one that does not exist.
@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
+from wagtail.api.v3.auth import BearerTokenAuth
 
 from . import services
 from .models import (
@@ -24,7 +25,8 @@ from .models import (
 )
 from .schemas import OccurrenceOut
 
-router = Router(tags=["inscriptions"], auth=SessionAuth())
+# Browsers: session cookie with CSRF; servers: a bearer token (Wagtail API tokens, as /api/me/).
+router = Router(tags=["inscriptions"], auth=[BearerTokenAuth(), SessionAuth()])
 
 # HTTP status of each refusal code.
 REFUSAL_STATUS = {
@@ -148,7 +150,7 @@ def create_registration(request: HttpRequest, item_id: int, payload: Registratio
             return Status(400, {"code": "invalid_date", "detail": "Cette date n'existe pas."})
     try:
         registration = services.registration_create(
-            session=session, user=request.auth, occurrence=occurrence
+            session=session, user=request.user, occurrence=occurrence
         )
     except ValidationError as error:
         return _refusal(error)
@@ -157,7 +159,7 @@ def create_registration(request: HttpRequest, item_id: int, payload: Registratio
 
 def _my_registrations(request: HttpRequest):
     return (
-        Registration.objects.filter(user=request.auth)
+        Registration.objects.filter(user=request.user)
         .exclude(status=RegistrationStatus.CANCELLED)
         .select_related("session", "occurrence")
         .prefetch_related("session__occurrences")
@@ -185,7 +187,7 @@ def list_my_registrations(request: HttpRequest):
 def cancel_my_registration(request: HttpRequest, registration_id: int):
     registration = get_object_or_404(_my_registrations(request), pk=registration_id)
     try:
-        services.registration_cancel(registration=registration, by=request.auth)
+        services.registration_cancel(registration=registration, by=request.user)
     except ValidationError as error:
         return _refusal(error)
     return Status(204, None)
@@ -203,7 +205,7 @@ def create_application(request: HttpRequest, item_id: int, payload: ApplicationI
     call = get_object_or_404(WorkingGroupCallPage.objects.live(), pk=item_id)
     try:
         application = services.application_submit(
-            call=call, user=request.auth, answers=payload.answers
+            call=call, user=request.user, answers=payload.answers
         )
     except ValidationError as error:
         return _refusal(error)
@@ -216,5 +218,5 @@ def create_application(request: HttpRequest, item_id: int, payload: ApplicationI
     summary="Mes candidatures",
 )
 def list_my_applications(request: HttpRequest):
-    applications = Application.objects.filter(user=request.auth).select_related("call")
+    applications = Application.objects.filter(user=request.user).select_related("call")
     return [_application(a) for a in applications.order_by("-created_at")]

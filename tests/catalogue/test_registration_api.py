@@ -97,6 +97,24 @@ def test_anonymous_is_refused_and_browsers_need_the_csrf_token():
     assert response.status_code == 201
 
 
+def test_servers_use_a_bearer_token():
+    from wagtail.models import APIToken
+
+    session = SessionPageFactory()
+    user = member(year_of(session))
+    _token, plaintext = APIToken.create_token(user=user, name="front")
+    response = Client().post(
+        f"/api/catalogue/{session.pk}/registrations/",
+        {},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {plaintext}"},
+    )
+    assert response.status_code == 201
+    assert Registration.objects.get().user == user
+    wrong = Client().get("/api/me/registrations/", headers={"Authorization": "Bearer faux"})
+    assert wrong.status_code == 401
+
+
 def test_nobody_reads_or_cancels_another_persons_registration():
     session = SessionPageFactory()
     owner, other = member(year_of(session)), member(year_of(session))
