@@ -27,8 +27,10 @@ class WeightedSearchQueryCompiler(SQLiteSearchQueryCompiler):
     title_weight = DEFAULT_TITLE_WEIGHT
 
     def _build_rank_expression(self, vectors, config):
-        # bm25() is negative and best when lowest; Wagtail sorts it ascending.
-        return WeightedBM25(0, 1, self.title_weight)
+        # bm25() is negative and best when lowest; Wagtail sorts it ascending. Weighting a column
+        # inside one bm25() saturates with term frequency and long bodies still win, so the title
+        # and the body are scored apart and added.
+        return WeightedBM25(0, 0, 1) * self.title_weight + WeightedBM25(0, 1, 0)
 
 
 class WeightedAutocompleteQueryCompiler(SQLiteAutocompleteQueryCompiler):
