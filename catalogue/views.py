@@ -126,12 +126,11 @@ def register(request, session_id: int):
     )
 
 
-@login_required
-def my_registrations(request):
-    """The person's registrations (upcoming and past) and applications."""
+def registrations_overview(user) -> dict:
+    """The person's upcoming and past registrations and their applications, for their pages."""
     now = timezone.now()
     registrations = list(
-        Registration.objects.filter(user=request.user)
+        Registration.objects.filter(user=user)
         .exclude(status=RegistrationStatus.CANCELLED)
         .select_related("session", "occurrence")
         .prefetch_related("session__occurrences")
@@ -143,11 +142,16 @@ def my_registrations(request):
     past = [r for r in registrations if not (r.ends_at and r.ends_at >= now)]
     upcoming.sort(key=lambda r: r.starts_at)
     past.sort(key=lambda r: r.starts_at or now, reverse=True)
-    applications = Application.objects.filter(user=request.user).select_related("call")
+    applications = Application.objects.filter(user=user).select_related("call")
+    return {"upcoming": upcoming, "past": past, "applications": applications}
+
+
+@login_required
+def my_registrations(request):
     return render(
         request,
         "catalogue/registration/my_registrations.html",
-        {"upcoming": upcoming, "past": past, "applications": applications},
+        registrations_overview(request.user),
     )
 
 

@@ -203,3 +203,16 @@ def test_apply_from_the_call_page(django_capture_on_commit_callbacks):
     }
     assert "Candidature reçue" in emails_to(user)[0].subject
     assert "Votre candidature du" in client.get(call.url).content.decode()
+
+
+def test_the_account_page_lists_the_persons_registrations():
+    from django.urls import reverse
+
+    session = published(SessionPageFactory())
+    user = member(year_of(session))
+    registration = registration_create(session=session, user=user)
+    html = client_for(user).get(reverse("membership:account")).content.decode()
+    assert "Mes inscriptions et candidatures" in html
+    assert session.title in html
+    assert f"/inscriptions/{registration.pk}/annuler/" in html
+    assert f"/inscriptions/{registration.pk}/agenda.ics" in html
