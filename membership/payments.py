@@ -290,6 +290,11 @@ def construct_webhook_event(payload: bytes, signature: str | None) -> WebhookEve
         raise InvalidWebhook("Signature Stripe invalide : la requête est refusée.") from exc
     except ValueError as exc:  # not UTF-8 or not JSON
         raise InvalidWebhook("Le corps de la requête n’est pas un événement JSON valide.") from exc
+    return webhook_event_from_payload(body)
+
+
+def webhook_event_from_payload(body: Any) -> WebhookEvent:
+    """The event in a webhook body already checked (just now, or when it was first received)."""
     try:
         return WebhookEvent(
             id=str(body["id"]),

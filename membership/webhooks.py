@@ -61,6 +61,39 @@ class WebhookHandler:
         logger.info("Événement Stripe %s de type %s ignoré.", self.event.id, self.event.type)
 
 
+class AlreadyProcessed(Exception):
+    """This event was processed before: a duplicate delivery."""
+
+
+def process_event(event: payments.WebhookEvent) -> bool:
+    """Store ``event`` once by its id and process it unless that was done; True when it is done.
+
+    On failure the event stays stored, unprocessed, with its error; processing it again later
+    (Stripe's retry, or ``manage.py stripe_events --retry``) picks it up.
+    """
+    with transaction.atomic():
+        StripeEvent.objects.get_or_create(
+            event_id=event.id, defaults={"type": event.type, "payload": event.payload}
+        )
+        # Locked: a second delivery of the same event waits, then finds it processed.
+        stored = StripeEvent.objects.select_for_update().get(event_id=event.id)
+        if stored.processed_at is not None:
+            raise AlreadyProcessed(event.id)
+        stored.attempts += 1
+        try:
+            with transaction.atomic():
+                WebhookHandler(event).handle()
+        except Exception as exc:
+            logger.exception("Échec du traitement de l’événement Stripe %s", event.id)
+            stored.last_error = f"{type(exc).__name__}: {exc}"
+            stored.save(update_fields=["attempts", "last_error"])
+            return False
+        stored.processed_at = timezone.now()
+        stored.last_error = ""
+        stored.save(update_fields=["attempts", "last_error", "processed_at"])
+        return True
+
+
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
@@ -70,30 +103,11 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         )
     except payments.InvalidWebhook as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-
-    with transaction.atomic():
-        StripeEvent.objects.get_or_create(
-            event_id=event.id, defaults={"type": event.type, "payload": event.payload}
-        )
-        # Locked: a second delivery of the same event waits, then finds it processed.
-        stored = StripeEvent.objects.select_for_update().get(event_id=event.id)
-        if stored.processed_at is not None:
-            return _text("Événement déjà traité.")
-        stored.attempts += 1
-        try:
-            with transaction.atomic():
-                WebhookHandler(event).handle()
-        except Exception as exc:
-            logger.exception("Échec du traitement de l’événement Stripe %s", event.id)
-            stored.last_error = f"{type(exc).__name__}: {exc}"
-            stored.save(update_fields=["attempts", "last_error"])
-            failed = True
-        else:
-            stored.processed_at = timezone.now()
-            stored.last_error = ""
-            stored.save(update_fields=["attempts", "last_error", "processed_at"])
-            failed = False
-    if failed:
+    try:
+        processed = process_event(event)
+    except AlreadyProcessed:
+        return _text("Événement déjà traité.")
+    if not processed:
         return _text("Échec du traitement ; Stripe renverra l’événement.", status=500)
     return _text("Événement traité.")
 
