@@ -295,6 +295,9 @@ class Cotisation(models.Model):
                 condition=(Q(organisation__isnull=False, user__isnull=True))
                 | (Q(organisation__isnull=True, user__isnull=False)),
                 name="cotisation_exactly_one_holder",
+                violation_error_message=(
+                    "Une cotisation a un seul titulaire : une organisation ou une personne."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["organisation", "year"],
@@ -536,6 +539,7 @@ class Reminder(models.Model):
                 condition=(Q(organisation__isnull=False, user__isnull=True))
                 | (Q(organisation__isnull=True, user__isnull=False)),
                 name="reminder_exactly_one_holder",
+                violation_error_message="Une relance a un seul destinataire : une organisation ou une personne.",
             ),
             models.UniqueConstraint(
                 fields=["organisation", "year"],
