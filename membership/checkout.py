@@ -8,6 +8,7 @@ times, they reach the same final state. State changes themselves go through
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.core.exceptions import ValidationError
@@ -72,6 +73,7 @@ def checkout_start(*, cotisation: Cotisation, user, success_url: str, cancel_url
         )
     if not can_pay(user, cotisation):
         raise ValidationError("Vous ne pouvez pas régler cette cotisation.")
+    _retire_outdated_payments(cotisation)
     with transaction.atomic():
         cotisation = (
             Cotisation.objects.select_for_update(of=("self",))
@@ -80,7 +82,9 @@ def checkout_start(*, cotisation: Cotisation, user, success_url: str, cancel_url
         )
         _check_payable(cotisation)
         payment = (
-            cotisation.payments.filter(method=PaymentMethod.STRIPE, status=PaymentStatus.PENDING)
+            cotisation.payments.filter(
+                method=PaymentMethod.STRIPE, status=PaymentStatus.PENDING, amount=cotisation.amount
+            )
             .order_by("-created_at", "-pk")
             .first()
         )
@@ -122,6 +126,27 @@ def checkout_start(*, cotisation: Cotisation, user, success_url: str, cancel_url
         stripe_checkout_session_id=session.id, checkout_url=session.url or ""
     )
     return session.url or ""
+
+
+def _retire_outdated_payments(cotisation: Cotisation) -> None:
+    """Close the payment pages opened before staff changed the amount, so the old one is not paid."""
+    outdated = cotisation.payments.filter(
+        method=PaymentMethod.STRIPE, status=PaymentStatus.PENDING
+    ).exclude(amount=cotisation.amount)
+    for payment in outdated:
+        if not payment.stripe_checkout_session_id:
+            services.payment_expired(payment=payment)
+            continue
+        # Refused when already paid or expired: the re-read below tells which.
+        with contextlib.suppress(payments.PaymentProviderError):
+            payments.expire_checkout_session(payment.stripe_checkout_session_id)
+        if checkout_fulfil(session_id=payment.stripe_checkout_session_id).status == (
+            PaymentStatus.PENDING
+        ):
+            raise payments.PaymentProviderError(
+                "Le service de paiement est momentanément indisponible. Veuillez réessayer dans "
+                "quelques minutes."
+            )
 
 
 def _check_payable(cotisation: Cotisation) -> None:

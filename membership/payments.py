@@ -221,6 +221,17 @@ def retrieve_checkout_session(session_id: str) -> CheckoutSession:
     return _checkout_session(session)
 
 
+def expire_checkout_session(session_id: str) -> CheckoutSession:
+    """Close an open payment page so nobody can pay it any more; Stripe refuses once it is paid."""
+    session = _call(
+        "la fermeture de la session de paiement",
+        _client().v1.checkout.sessions.expire,
+        session_id,
+        options={"idempotency_key": f"portail-expire-{session_id}"},
+    )
+    return _checkout_session(session)
+
+
 def _checkout_session(session: Any) -> CheckoutSession:
     intent = session.payment_intent
     return CheckoutSession(

@@ -210,6 +210,7 @@ class FakeStripe:
             ("GET", r"/v1/customers/(?P<id>[^/]+)", self._getter(self.customers)),
             ("POST", r"/v1/checkout/sessions", self._create_session),
             ("GET", r"/v1/checkout/sessions/(?P<id>[^/]+)", self._getter(self.sessions)),
+            ("POST", r"/v1/checkout/sessions/(?P<id>[^/]+)/expire", self._expire_session),
             ("GET", r"/v1/payment_intents/(?P<id>[^/]+)", self._getter(self.payment_intents)),
             ("GET", r"/v1/charges/(?P<id>[^/]+)", self._getter(self.charges)),
             ("GET", r"/v1/disputes/(?P<id>[^/]+)", self._getter(self.disputes)),
@@ -347,6 +348,17 @@ class FakeStripe:
         }
         self.sessions[session_id] = session
         return session
+
+    def _expire_session(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        session = self._getter(self.sessions)({}, id)
+        if session["status"] != "open":
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                "Only Checkout Sessions with a status in [open] can be expired.",
+            )
+        self.sessions[id].update(status="expired", url=None)
+        return self.sessions[id]
 
     # -- what happens on Stripe's side, driven by tests ------------------------------------------
 

@@ -230,3 +230,24 @@ def test_fulfilment_when_stripe_is_down_changes_nothing(stripe_fake, stripe_chec
 
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING
+
+
+def test_a_page_opened_before_staff_changed_the_amount_is_closed_not_paid(
+    stripe_fake, stripe_checkout
+):
+    first = stripe_checkout()
+    first.cotisation.amount = Decimal("15.00")  # staff moved the member to the reduced tariff
+    first.cotisation.save()
+
+    second = stripe_checkout()
+
+    first.refresh_from_db()
+    assert first.status == PaymentStatus.EXPIRED
+    assert stripe_fake.sessions[first.stripe_checkout_session_id]["status"] == "expired"
+    (expire,) = stripe_fake.requests_to(
+        "POST", f"/v1/checkout/sessions/{first.stripe_checkout_session_id}/expire"
+    )
+    assert expire.idempotency_key == f"portail-expire-{first.stripe_checkout_session_id}"
+    assert second.amount == Decimal("15.00")
+    sent = stripe_fake.requests_to("POST", "/v1/checkout/sessions")[-1].params
+    assert sent["line_items"][0]["price_data"]["unit_amount"] == "1500"
