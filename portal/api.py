@@ -6,11 +6,11 @@ the URLs are first read.
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 
 from catalogue.api import router as catalogue_router
-from membership.api import router as membership_router
 from catalogue.registration_api import router as registration_router
+from membership.api import router as membership_router
 from search.api import router as search_router
 
 api = NinjaAPI(
@@ -110,3 +110,12 @@ def french_validation_error(request: HttpRequest, exc: ValidationError) -> HttpR
 @api.exception_handler(Http404)
 def french_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Ressource introuvable."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def french_unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "Authentification requise : connectez-vous ou utilisez un jeton d'API."},
+        status=401,
+    )

@@ -30,7 +30,9 @@ def bearer(user) -> dict:
 
 
 def test_me_needs_authentication(client):
-    assert client.get("/api/me/").status_code == 401
+    response = client.get("/api/me/")
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("Authentification requise")
     assert client.get("/api/me/", HTTP_AUTHORIZATION="Bearer wagtail_faux").status_code == 401
 
 
