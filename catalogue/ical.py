@@ -1,6 +1,6 @@
 """iCalendar (RFC 5545) feeds of the catalogue: one event per session date, Paris times.
 
-Also used for the invitation attached to registration emails. Meeting links are never written.
+Public feeds: meeting links are never written.
 """
 
 import datetime as dt
@@ -47,6 +47,7 @@ def new_calendar(name: str, years: Iterable[int]) -> icalendar.Calendar:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", TZID)
     calendar.add_component(_vtimezone(min(years), max(years)))
