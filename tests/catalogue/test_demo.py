@@ -110,6 +110,18 @@ def test_loading_twice_creates_no_duplicate(demo):
     assert Revision.page_revisions.count() == revisions + Page.objects.filter(depth__gt=1).count()
 
 
+def test_reloading_restores_demo_content_edited_since(demo):
+    session = page(COLLECTIFS)
+    session.capacity = 99
+    session.save_revision().publish()
+    Person.objects.filter(last_name="Ganivet").update(phone="00 00 00 00 00")
+
+    load_demo()
+
+    assert page(COLLECTIFS).capacity == 12
+    assert Person.objects.get(last_name="Ganivet").phone == "04 75 22 14 896"
+
+
 def test_demo_builds_the_catalogue_and_prints_a_french_summary(demo):
     assert "Site de démonstration à jour" in demo
     assert "6 sessions dont 3 à venir" in demo

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from wagtail.models import Site
 
 from catalogue.demo import load_demo
 from catalogue.models import (
@@ -20,7 +21,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        report = load_demo()
+        try:
+            report = load_demo()
+        except Site.DoesNotExist as error:
+            raise CommandError(
+                "Aucun site par défaut : lancez d'abord « manage.py migrate »."
+            ) from error
         sessions = SessionPage.objects.live()
         self.stdout.write(
             self.style.SUCCESS(
