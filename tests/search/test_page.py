@@ -1,0 +1,81 @@
+"""The search page: results as cards, facets as links, French messages, never a crash."""
+
+import pytest
+from django.urls import reverse
+
+from catalogue.models import SessionFormat
+from tests.catalogue.factories import SessionPageFactory, ThemeFactory, paris
+
+pytestmark = pytest.mark.django_db
+URL = reverse("search:search")
+
+
+@pytest.fixture
+def session():
+    return SessionPageFactory(
+        title="Webconférence : accueillir les nouveaux bénévoles",
+        lead="Comprendre ce qui motive les nouveaux bénévoles.",
+        format=SessionFormat.ONLINE,
+        meeting_url_sent_later=True,
+        capacity=25,
+        occurrences=[(paris(2031, 3, 6, 14), paris(2031, 3, 6, 16))],
+        themes=[ThemeFactory(name="Bénévolat", slug="benevolat")],
+    )
+
+
+def test_results_show_type_dates_format_seats_and_an_excerpt(client, session):
+    response = client.get(URL, {"q": "benevoles"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 résultat pour « benevoles »" in html
+    assert session.title in html
+    assert "Session d&#x27;exploration" in html or "Session d'exploration" in html
+    assert "jeudi 6 mars 2031" in html
+    assert "En ligne" in html
+    assert "25 places" in html or "25" in html
+    assert "Comprendre ce qui motive" in html
+    assert 'href="/recherche/?q=benevoles&amp;theme=benevolat"' in html
+
+
+def test_a_facet_link_narrows_and_a_selected_one_removes_its_filter(client, session):
+    SessionPageFactory(title="Autres bénévoles", format=SessionFormat.IN_PERSON)
+
+    html = client.get(URL, {"q": "benevoles", "format": "online"}).content.decode()
+
+    assert "1 résultat" in html
+    assert "Autres bénévoles" not in html
+    assert 'href="/recherche/?q=benevoles" aria-current="true"' in html
+
+
+def test_unknown_filter_value_is_reported_in_french_and_ignored(client, session):
+    response = client.get(URL, {"q": "benevoles", "theme": "inconnu", "format": "zoom"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sélectionnez un choix valide" in html
+    assert "1 résultat" in html
+
+
+def test_empty_and_stop_word_queries_ask_for_more(client, session):
+    assert "résultat" not in client.get(URL).content.decode()
+    html = client.get(URL, {"q": "les des ?!"}).content.decode()
+    assert "Précisez votre recherche" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["<script>alert(1)</script>", "' OR 1=1 --", '"', "é" * 1000, "bénévoles\x00", "NOT AND OR"],
+)
+def test_odd_queries_render_escaped(client, session, query):
+    response = client.get(URL, {"q": query, "page": "abc"})
+
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_the_search_page_loads_the_autocomplete_script(client):
+    html = client.get(URL).content.decode()
+
+    assert 'src="/static/search/autocomplete.js"' in html
+    assert 'data-autocomplete-url="/api/search/autocomplete/"' in html
