@@ -9,10 +9,17 @@ import datetime as dt
 from django import template
 from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
+from wagtail.models import Site
 
 from catalogue.blocks import HalfDayBlock
 from catalogue.filters import item_type
-from catalogue.models import Registration, RegistrationMode, ResourceArticlePage, SessionPage
+from catalogue.models import (
+    CatalogueIndexPage,
+    Registration,
+    RegistrationMode,
+    ResourceArticlePage,
+    SessionPage,
+)
 
 register = template.Library()
 
@@ -229,3 +236,13 @@ def catalogue_groups(items):
 def half_day_label(value):
     """« Matin », « Après-midi », « Soirée » for a half-day block's period."""
     return dict(HalfDayBlock.base_blocks["period"].field.choices).get(value, value)
+
+
+@register.simple_tag(takes_context=True)
+def site_catalogues(context):
+    """The live catalogues of the current site, in tree order, for « voir tout le catalogue » links."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return CatalogueIndexPage.objects.none()
+    return CatalogueIndexPage.objects.live().descendant_of(site.root_page).order_by("path")

@@ -97,6 +97,7 @@ def test_home_page_lists_next_sessions_as_cards(client, home_page):
     assert "Session à venir" in content
     assert "mardi 1er octobre 2030, 14\u00a0h\u00a0– 16\u00a0h" in content
     assert "Session passée" not in content
+    assert f'href="{catalogue.url}">Voir tout le catalogue</a>' in content
 
 
 def test_home_page_says_when_nothing_is_planned(client, home_page):
