@@ -61,6 +61,37 @@ class WebhookHandler:
         logger.info("Événement Stripe %s de type %s ignoré.", self.event.id, self.event.type)
 
 
+# What is kept of an event's object: enough for staff to follow a payment, no personal data
+# (Stripe's objects carry the payer's name, email, address and bank details).
+KEPT_FIELDS = {
+    "id",
+    "object",
+    "status",
+    "payment_status",
+    "amount",
+    "amount_total",
+    "amount_refunded",
+    "currency",
+    "refunded",
+    "disputed",
+    "reason",
+    "payment_intent",
+    "charge",
+    "client_reference_id",
+    "metadata",
+    "livemode",
+    "created",
+}
+
+
+def stored_payload(event: payments.WebhookEvent) -> dict:
+    """The event as stored: its envelope, and its object without personal data."""
+    payload = {key: value for key, value in event.payload.items() if key != "data"}
+    obj = event.payload["data"]["object"]
+    payload["data"] = {"object": {key: obj[key] for key in KEPT_FIELDS if key in obj}}
+    return payload
+
+
 class AlreadyProcessed(Exception):
     """This event was processed before: a duplicate delivery."""
 
@@ -73,7 +104,7 @@ def process_event(event: payments.WebhookEvent) -> bool:
     """
     with transaction.atomic():
         StripeEvent.objects.get_or_create(
-            event_id=event.id, defaults={"type": event.type, "payload": event.payload}
+            event_id=event.id, defaults={"type": event.type, "payload": stored_payload(event)}
         )
         # Locked: a second delivery of the same event waits, then finds it processed.
         stored = StripeEvent.objects.select_for_update().get(event_id=event.id)

@@ -336,6 +336,7 @@ class FakeStripe:
             "client_reference_id": params.get("client_reference_id"),
             "metadata": params.get("metadata", {}),
             "payment_intent": None,
+            "customer_details": None,
             "payment_method_types": methods,
             "success_url": params["success_url"],
             "cancel_url": params.get("cancel_url"),
@@ -412,10 +413,19 @@ class FakeStripe:
         intent["latest_charge"] = charge["id"]
         return charge
 
+    def _customer_details(self, session: dict[str, Any]) -> None:
+        customer = self.customers.get(session["customer"] or "", {})
+        session["customer_details"] = {
+            "email": customer.get("email"),
+            "name": customer.get("name"),
+            "address": {"city": "Guéret", "country": "FR", "postal_code": "23000"},
+        }
+
     def pay(self, session_id: str) -> dict[str, Any]:
         """The member pays by card: the session completes, paid."""
         with self._lock:
             session = self.sessions[session_id]
+            self._customer_details(session)
             intent = self._intent_for(session, "succeeded")
             self._charge(intent)
             session.update(status="complete", payment_status="paid", url=None)
@@ -425,6 +435,7 @@ class FakeStripe:
         """The member chooses SEPA debit or a bank transfer: complete, unpaid, money to come."""
         with self._lock:
             session = self.sessions[session_id]
+            self._customer_details(session)
             status = "processing" if method == "sepa_debit" else "requires_action"
             self._intent_for(session, status)
             session.update(status="complete", payment_status="unpaid", url=None)

@@ -45,7 +45,12 @@ def test_a_signed_event_is_stored_processed_and_answered_200(client, stripe_fake
     assert response.status_code == 200
     stored = StripeEvent.objects.get(event_id=event["id"])
     assert stored.type == "checkout.session.completed"
-    assert stored.payload == event
+    assert stored.payload["id"] == event["id"]
+    assert stored.payload["data"]["object"]["payment_status"] == "paid"
+    assert stored.payload["data"]["object"]["metadata"]["payment_id"] == str(payment.pk)
+    # Stripe's object names the payer; the portal keeps only what it needs.
+    assert event["data"]["object"]["customer_details"]["email"] == payment.cotisation.user.email
+    assert payment.cotisation.user.email not in json.dumps(stored.payload)
     assert stored.processed_at is not None
     assert stored.attempts == 1
     assert state(payment) == (PaymentStatus.SUCCEEDED, CotisationStatus.PAID)
