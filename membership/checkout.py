@@ -73,7 +73,7 @@ def checkout_start(*, cotisation: Cotisation, user, success_url: str, cancel_url
         )
     if not can_pay(user, cotisation):
         raise ValidationError("Vous ne pouvez pas régler cette cotisation.")
-    _retire_outdated_payments(cotisation)
+    _retire_outdated_payments(Cotisation.objects.get(pk=cotisation.pk))
     with transaction.atomic():
         cotisation = (
             Cotisation.objects.select_for_update(of=("self",))
@@ -152,7 +152,8 @@ def _retire_outdated_payments(cotisation: Cotisation) -> None:
 def _check_payable(cotisation: Cotisation) -> None:
     if cotisation.status == CotisationStatus.PAID:
         raise ValidationError("Cette cotisation est déjà réglée.")
-    if cotisation.status == CotisationStatus.AWAITING_FUNDS:
+    awaited = cotisation.payments.filter(status=PaymentStatus.AWAITING_FUNDS).exists()
+    if cotisation.status == CotisationStatus.AWAITING_FUNDS or awaited:
         raise ValidationError(
             "Un paiement de cette cotisation est en cours de réception (prélèvement ou virement)."
         )

@@ -1,10 +1,12 @@
 """Starting an online payment: what the portal asks Stripe, and that nothing is created twice."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 import stripe
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from membership import payments, services
 from membership.checkout import checkout_fulfil, checkout_start
@@ -251,3 +253,27 @@ def test_a_page_opened_before_staff_changed_the_amount_is_closed_not_paid(
     assert second.amount == Decimal("15.00")
     sent = stripe_fake.requests_to("POST", "/v1/checkout/sessions")[-1].params
     assert sent["line_items"][0]["price_data"]["unit_amount"] == "1500"
+
+
+def test_while_a_debit_is_on_its_way_a_provisional_cotisation_is_not_paid_twice(
+    stripe_fake, stripe_checkout, paying_member
+):
+    payment = stripe_checkout()
+    services.provisional_grant(
+        cotisation=payment.cotisation,
+        until=timezone.localdate() + dt.timedelta(days=30),
+        granted_by=None,
+    )
+    stripe_fake.submit_async(payment.stripe_checkout_session_id)
+    checkout_fulfil(session_id=payment.stripe_checkout_session_id)
+    payment.cotisation.refresh_from_db()
+    assert payment.cotisation.status == CotisationStatus.PROVISIONAL
+
+    with pytest.raises(ValidationError, match="en cours de réception"):
+        checkout_start(
+            cotisation=payment.cotisation,
+            user=paying_member,
+            success_url=SUCCESS_URL,
+            cancel_url=CANCEL_URL,
+        )
+    assert payment.cotisation.payments.count() == 1
