@@ -18,7 +18,8 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from membership.coverage import coverage_for
+from membership.coverage import Coverage, coverage_for
+from membership.models import AttachmentStatus, OrganisationMembership
 
 from . import tasks
 from .app_settings import app_settings
@@ -103,13 +104,10 @@ def _fill_free_seats(
     return promoted
 
 
-def _organisation_name(user, coverage) -> str:
+def _organisation_name(user, coverage: Coverage | None) -> str:
     """The organisation a person registers for: the one whose cotisation covers them, if any."""
-    organisation = getattr(coverage, "organisation", None) if coverage else None
-    if organisation is not None:
-        return organisation.name
-    from membership.models import AttachmentStatus, OrganisationMembership
-
+    if coverage is not None and coverage.organisation is not None:
+        return coverage.organisation.name
     attachment = (
         OrganisationMembership.objects.filter(user=user, status=AttachmentStatus.CONFIRMED)
         .select_related("organisation")
