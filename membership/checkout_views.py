@@ -118,6 +118,7 @@ def checkout_start_view(request: HttpRequest) -> HttpResponse:
     """GET: what the member may pay and how much; POST: off to Stripe's payment page."""
     if request.method == "GET":
         year = _year(request.GET.get("annee"))
+        other_year = next(y for y in payable_years() if y != year)
         return render(
             request,
             "membership/checkout_start.html",
@@ -125,7 +126,8 @@ def checkout_start_view(request: HttpRequest) -> HttpResponse:
                 "enabled": payments.online_payment_enabled(),
                 "year": year,
                 "year_label": year_label(year),
-                "other_year": next(y for y in payable_years() if y != year),
+                "other_year": other_year,
+                "other_year_label": year_label(other_year),
                 "options": _options(request.user, year),
             },
         )
