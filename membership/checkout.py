@@ -238,15 +238,22 @@ def _locked_payment_for_session(session: payments.CheckoutSession) -> Payment:
     if payment is not None:
         return payment
     # The session id may not have been saved yet (the process stopped right after Stripe answered).
-    payment_id = session.metadata.get("payment_id", "")
-    payment = (
-        stripe_payments.filter(pk=payment_id, stripe_checkout_session_id__isnull=True).first()
-        if payment_id.isdigit()
-        else None
+    payment = _by_metadata(
+        stripe_payments.filter(stripe_checkout_session_id__isnull=True), session.metadata
     )
     if payment is None:
         raise UnknownPayment(f"Aucun paiement du portail pour la session Stripe {session.id}.")
     return payment
+
+
+def _by_metadata(candidates, metadata: dict[str, str]) -> Payment | None:
+    """The payment named by the metadata the portal put on a Stripe object; both ids must match,
+    so another application's ``payment_id`` on the same Stripe account is not taken for ours."""
+    payment_id = metadata.get("payment_id", "")
+    cotisation_id = metadata.get("cotisation_id", "")
+    if not (payment_id.isdigit() and cotisation_id.isdigit()):
+        return None
+    return candidates.filter(pk=payment_id, cotisation_id=cotisation_id).first()
 
 
 def _payment_for_intent(intent_id: str | None, intent_metadata: dict[str, str]) -> Payment:
@@ -254,9 +261,8 @@ def _payment_for_intent(intent_id: str | None, intent_metadata: dict[str, str]) 
     payment = (
         stripe_payments.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
     )
-    payment_id = intent_metadata.get("payment_id", "")
-    if payment is None and payment_id.isdigit():
-        payment = stripe_payments.filter(pk=payment_id).first()
+    if payment is None:
+        payment = _by_metadata(stripe_payments, intent_metadata)
     if payment is None:
         raise UnknownPayment(f"Aucun paiement du portail pour le PaymentIntent {intent_id}.")
     if payment.status in FORWARD and payment.stripe_checkout_session_id:

@@ -10,6 +10,7 @@ from membership.coverage import coverage_for
 from membership.models import (
     CotisationStatus,
     DisputeStatus,
+    Payment,
     PaymentStatus,
     ReceiptKind,
     StripeEvent,
@@ -423,3 +424,44 @@ def test_a_session_of_another_application_is_acknowledged_and_ignored(
 
     assert response.status_code == 200
     assert StripeEvent.objects.get().processed_at is not None
+
+
+def test_a_payment_whose_session_id_was_never_saved_is_found_by_its_metadata(
+    client, stripe_fake, payment
+):
+    session_id = payment.stripe_checkout_session_id
+    Payment.objects.filter(pk=payment.pk).update(stripe_checkout_session_id=None)
+    session = stripe_fake.pay(session_id)
+
+    stripe_fake.deliver(client, stripe_fake.event("checkout.session.completed", session))
+
+    assert state(payment) == (PaymentStatus.SUCCEEDED, CotisationStatus.PAID)
+    assert payment.stripe_checkout_session_id == session_id
+
+
+def test_another_applications_ids_in_metadata_are_not_taken_for_the_portals(
+    client, stripe_fake, payment
+):
+    Payment.objects.filter(pk=payment.pk).update(stripe_checkout_session_id=None)
+    session = stripe_fake._create_session(
+        {
+            "mode": "payment",
+            "success_url": "https://ailleurs.example/merci",
+            "metadata": {"payment_id": str(payment.pk), "cotisation_id": "999999"},
+            "line_items": [
+                {
+                    "price_data": {
+                        "currency": "eur",
+                        "unit_amount": "900",
+                        "product_data": {"name": "Livre"},
+                    }
+                }
+            ],
+        }
+    )
+    stripe_fake.pay(session["id"])
+
+    response = stripe_fake.deliver(client, stripe_fake.event("checkout.session.completed", session))
+
+    assert response.status_code == 200
+    assert state(payment) == (PaymentStatus.PENDING, CotisationStatus.PENDING)
