@@ -189,6 +189,30 @@ class AttachmentDecideView(StaffFormView):
         return redirect(reverse("membership_organisationmembership_modeladmin_index"))
 
 
+class CotisationCancelView(StaffFormView):
+    """Cancel a cotisation opened by mistake (wrong holder or year); frees the holder's year."""
+
+    permission = "change_cotisation"
+    header_icon = "cross"
+    form_class = forms.Form
+    submit_button_label = "Annuler la cotisation"
+
+    def setup(self, request, *args, pk: int, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cotisation = get_object_or_404(Cotisation, pk=pk)
+
+    def get_page_title(self):
+        return f"Annuler la cotisation {self.cotisation.year} de {self.cotisation.holder_name}"
+
+    def form_valid(self, form):
+        try:
+            services.cotisation_cancel(cotisation=self.cotisation)
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        messages.success(self.request, f"Cotisation annulée : {self.cotisation}.")
+        return redirect(cotisations_index_url())
+
+
 def receipt_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "view_receipt")
     receipt = get_object_or_404(Receipt, pk=pk)

@@ -224,6 +224,11 @@ class CotisationButtonHelper(ButtonHelper):
         if obj.status in open_states and user.has_perm("membership.change_cotisation"):
             url = reverse("membership_provisional_grant", args=[obj.pk])
             buttons.append(_button(url, "Couverture provisoire"))
+        if obj.status in {CotisationStatus.PENDING, CotisationStatus.PROVISIONAL} and (
+            user.has_perm("membership.change_cotisation")
+        ):
+            url = reverse("membership_cotisation_cancel", args=[obj.pk])
+            buttons.append(_button(url, "Annuler"))
         return buttons
 
 
@@ -462,6 +467,11 @@ def register_membership_admin_urls():
             "adhesions/couverture-provisoire/<int:pk>/",
             admin_views.ProvisionalGrantView.as_view(),
             name="membership_provisional_grant",
+        ),
+        path(
+            "adhesions/annuler/<int:pk>/",
+            admin_views.CotisationCancelView.as_view(),
+            name="membership_cotisation_cancel",
         ),
         path(
             "adhesions/rattachement/<int:pk>/<str:decision>/",

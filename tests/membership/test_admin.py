@@ -220,3 +220,21 @@ def test_admin_receipt_pdf(staff_client):
     receipt = services.payment_succeeded(payment=payment, paid_at=timezone.now())
     response = staff_client.get(reverse("membership_receipt_pdf", args=[receipt.pk]))
     assert response.content.startswith(b"%PDF")
+
+
+def test_cancelling_a_mistaken_cotisation_frees_the_year(staff_client):
+    cotisation = CotisationFactory()
+    staff_client.post(reverse("membership_cotisation_cancel", args=[cotisation.pk]))
+    cotisation.refresh_from_db()
+    assert cotisation.status == CotisationStatus.CANCELLED
+    CotisationFactory(user=cotisation.user, year=cotisation.year)  # the year is free again
+
+
+def test_a_cotisation_with_money_in_flight_cannot_be_cancelled(staff_client):
+    payment = PaymentFactory(status=PaymentStatus.AWAITING_FUNDS)
+    response = staff_client.post(
+        reverse("membership_cotisation_cancel", args=[payment.cotisation.pk])
+    )
+    assert "ne peut pas être annulée" in response.content.decode()
+    payment.cotisation.refresh_from_db()
+    assert payment.cotisation.status == CotisationStatus.PENDING
