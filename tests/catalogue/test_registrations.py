@@ -481,3 +481,20 @@ def test_reminder_sent_once_with_the_meeting_link(committed, settings):
     assert [m.subject for m in mail.outbox] == [f"Rappel : {session.title} approche"]
     assert mail.outbox[0].to == [participant.email]
     assert session.meeting_url in mail.outbox[0].body
+
+
+def test_listings_count_confirmed_seats_in_one_query(django_assert_num_queries):
+    full = SessionPageFactory(capacity=1)
+    roomy = SessionPageFactory(capacity=5, parent=full.get_parent())
+    year = session_year(full)
+    for session in (full, full, roomy):
+        registration_create(session=session, user=member(year))
+    with django_assert_num_queries(1):
+        counted = {
+            page.pk: page.confirmed_count
+            for page in SessionPage.objects.filter(
+                pk__in=[full.pk, roomy.pk]
+            ).with_confirmed_count()
+        }
+    assert counted == {full.pk: 1, roomy.pk: 1}
+    assert SessionPage.objects.get(pk=full.pk).confirmed_count == 1
