@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import payments, services
@@ -29,6 +30,17 @@ from .models import (
 from .years import membership_year, year_label
 
 OWN = "individuelle"
+# Where the member was going when they were asked to pay (e.g. a registration), kept in the
+# session: Stripe's return URLs stay the same for every retry of one payment.
+NEXT_SESSION_KEY = "membership_after_payment"
+
+
+def _remember_next(request: HttpRequest) -> None:
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.session[NEXT_SESSION_KEY] = next_url
 
 
 def return_urls() -> tuple[str, str]:
@@ -117,6 +129,7 @@ def _year(value: str | None) -> int:
 def checkout_start_view(request: HttpRequest) -> HttpResponse:
     """GET: what the member may pay and how much; POST: off to Stripe's payment page."""
     if request.method == "GET":
+        _remember_next(request)
         year = _year(request.GET.get("annee"))
         other_year = next(y for y in payable_years() if y != year)
         return render(
@@ -173,6 +186,7 @@ def checkout_success_view(request: HttpRequest) -> HttpResponse:
         )
     if not can_pay(request.user, payment.cotisation):
         raise Http404("Session de paiement inconnue.")
+    paid = payment.status == PaymentStatus.SUCCEEDED
     return render(
         request,
         "membership/checkout_success.html",
@@ -183,6 +197,7 @@ def checkout_success_view(request: HttpRequest) -> HttpResponse:
             "amount": services.euros(payment.amount),
             "status": PaymentStatus(payment.status),
             "statuses": PaymentStatus,
+            "next_url": request.session.pop(NEXT_SESSION_KEY, None) if paid else None,
         },
     )
 

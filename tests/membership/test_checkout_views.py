@@ -157,3 +157,30 @@ def test_leaving_stripe_without_paying_changes_nothing(logged_in, stripe_fake, s
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING
     assert payment.amount == Decimal("45.00")
+
+
+def test_after_paying_the_member_is_offered_the_registration_they_started(
+    logged_in, stripe_fake, paying_member
+):
+    registration = "/inscriptions/session/42/"
+    logged_in.get(START, {"annee": membership_year(), "next": registration})
+    logged_in.post(START, {"titulaire": "individuelle", "annee": membership_year()})
+    payment = Payment.objects.get(cotisation__user=paying_member)
+    session = stripe_fake.pay(payment.stripe_checkout_session_id)
+
+    page = logged_in.get(success_url(session["id"])).content.decode()
+
+    assert f'href="{registration}"' in page
+    assert "Reprendre votre inscription" in page
+
+
+def test_a_next_address_on_another_site_is_ignored(logged_in, stripe_fake, paying_member):
+    logged_in.get(START, {"next": "https://phishing.example/"})
+    logged_in.post(START, {"titulaire": "individuelle", "annee": membership_year()})
+    payment = Payment.objects.get(cotisation__user=paying_member)
+    session = stripe_fake.pay(payment.stripe_checkout_session_id)
+
+    page = logged_in.get(success_url(session["id"])).content.decode()
+
+    assert "phishing.example" not in page
+    assert "Reprendre votre inscription" not in page
