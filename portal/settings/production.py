@@ -26,7 +26,9 @@ from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, MIDDLEWARE, STORAGES, env_bool, env_list
 
 DEBUG = False
-if not SECRET_KEY:  # noqa: F405
+# From the environment only: no fallback key exists in production.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set: production refuses to start without it. Set the SECRET_KEY "
         "environment variable to a random value of at least 50 characters, e.g. the output of "

@@ -1,0 +1,155 @@
+"""Production settings: Django's deployment checks pass, secrets are required, headers are sent."""
+
+import importlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "portail.example.org"
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=HOST,
+    )
+    env.update(extra)
+    return env
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def production_setting(names: list[str], **extra: str) -> dict:
+    """Values of settings as production computes them from ``extra`` environment variables."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    )
+    result = run(["-c", code], production_env(**extra))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_deployment_checks_pass_without_any_warning():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_redis_holds_cache_and_sessions_when_configured():
+    values = production_setting(["CACHES", "SESSION_ENGINE"], REDIS_URL="redis://127.0.0.1:6379/1")
+    assert values["CACHES"]["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert values["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/1"
+    # allauth's rate limits use the default cache, so they are shared by every web process too.
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
+
+
+def test_media_go_to_the_bucket_and_its_images_are_allowed_when_configured():
+    values = production_setting(
+        ["STORAGES", "CONTENT_SECURITY_POLICY"],
+        AWS_STORAGE_BUCKET_NAME="portail-media",
+        AWS_S3_ENDPOINT_URL="https://s3.fr-par.scw.cloud",
+    )
+    assert values["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert (
+        "https://s3.fr-par.scw.cloud" in values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
+    )
+
+
+def test_media_stay_on_disk_without_a_bucket():
+    values = production_setting(["STORAGES"])
+    assert values["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
+
+
+@pytest.fixture
+def production(settings, monkeypatch):
+    """This process's settings, with production's security headers and middleware."""
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(50))
+    module = importlib.import_module("portal.settings.production")
+    for name in [
+        "MIDDLEWARE",
+        "CONTENT_SECURITY_POLICY",
+        "PORTAIL_CSP_ADMIN",
+        "PORTAIL_CSP_ADMIN_PREFIXES",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_REFERRER_POLICY",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "SECURE_PROXY_SSL_HEADER",
+        "SECURE_SSL_REDIRECT",
+        "X_FRAME_OPTIONS",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+    ]:
+        setattr(settings, name, getattr(module, name))
+    return Client(HTTP_X_FORWARDED_PROTO="https")
+
+
+def test_public_pages_get_a_strict_policy_and_security_headers(production, home_page):
+    response = production.get(home_page.url)
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "style-src 'self';" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "form-action 'self' https://checkout.stripe.com" in policy
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_plain_http_is_sent_to_https(home_page, production):
+    response = Client().get(home_page.url)
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+def test_the_wagtail_admin_gets_the_policy_it_needs(production, db):
+    response = production.get("/admin/login/")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline' 'unsafe-eval'" in policy
+    assert "style-src 'self' 'unsafe-inline'" in policy
+
+
+def test_session_and_csrf_cookies_are_secure(production, db, django_user_model):
+    django_user_model.objects.create_user("staff", "staff@example.org", "motdepasse-long-42")
+    login_page = production.get("/admin/login/")
+    assert login_page.cookies["csrftoken"]["secure"]
+    response = production.post(
+        "/admin/login/",
+        {
+            "username": "staff",
+            "password": "motdepasse-long-42",
+            "csrfmiddlewaretoken": login_page.cookies["csrftoken"].value,
+        },
+    )
+    assert response.cookies["sessionid"]["secure"]
+    assert response.cookies["sessionid"]["httponly"]
