@@ -27,7 +27,7 @@ from .checkout_views import OWN, open_cotisation_for, return_urls
 from .coverage import coverage_for
 from .models import MemberProfile, OrganisationMembership
 from .pdf import receipt_pdf
-from .views import pdf_response, profile_for, visible_cotisations, visible_receipts
+from .views import pdf_response, visible_cotisations, visible_receipts
 from .years import membership_year, year_label
 
 router = Router(tags=["espace adhérent"], auth=[BearerTokenAuth(), SessionAuth()])
@@ -151,7 +151,9 @@ def me(request: HttpRequest, on: dt.date | None = None) -> MeOut:
     user = request.user
     attachments = OrganisationMembership.objects.filter(user=user).select_related("organisation")
     return MeOut(
-        profile=_profile(profile_for(user)),
+        profile=_profile(
+            MemberProfile.objects.filter(user=user).first() or MemberProfile(user=user)
+        ),
         coverage=_coverage(user, on or timezone.localdate()),
         organisations=[
             OrganisationOut(
