@@ -10,7 +10,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from catalogue.filters import ITEM_TYPE_LABELS, ITEM_TYPES, WHEN_CHOICES, filter_catalogue
@@ -143,8 +145,18 @@ class SearchOutcome:
 
 def _matching_ids(query: str) -> list[int]:
     """Ids of live, public catalogue items matching the words, best first."""
-    results = public_items().only("pk").search(query, operator="and", order_by_relevance=True)
-    return [page.pk for page in results[:MAX_MATCHES]]
+    results = public_items().search(query, operator="and", order_by_relevance=True)[:MAX_MATCHES]
+    if hasattr(results, "get_queryset"):
+        # Database backends: the ranked ids straight from SQL, without building thousands of pages.
+        return list(results.get_queryset().values_list("pk", flat=True))
+    return [page.pk for page in results]
+
+
+def _among(ids: list[int]) -> Q:
+    """``pk__in=ids``; on PostgreSQL as one array parameter, not thousands of them."""
+    if ids and connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::integer[])", (ids,)))
+    return Q(pk__in=ids)
 
 
 def search_catalogue(raw_query: str, filters: Filters | None = None, *, now=None) -> SearchOutcome:
@@ -155,7 +167,7 @@ def search_catalogue(raw_query: str, filters: Filters | None = None, *, now=None
     if not query:
         return SearchOutcome(query="", count=0)
     ranked = _matching_ids(query)
-    matches = CatalogueItemPage.objects.filter(pk__in=ranked)
+    matches = CatalogueItemPage.objects.filter(_among(ranked))
 
     kept = set(
         filter_catalogue(matches, now=now, **filters.as_kwargs()).values_list("pk", flat=True)
@@ -177,7 +189,7 @@ def facet_counts(matches: QuerySet, filters: Filters, *, now) -> dict[str, list[
         narrowed = filter_catalogue(matches, now=now, **filters.as_kwargs(without=without))
         return CatalogueItemPage.objects.filter(pk__in=narrowed.values("pk"))
 
-    all_items = CatalogueItemPage.objects.all()
+    matched = matches  # the period and registration subqueries need only look at the matches
     content_types = ContentType.objects.get_for_models(*ITEM_TYPES.values())
     conditions: dict[str, list[tuple[str, str, Q]]] = {
         "type": [
@@ -191,15 +203,15 @@ def facet_counts(matches: QuerySet, filters: Filters, *, now) -> dict[str, list[
             (
                 "upcoming",
                 dict(WHEN_CHOICES)["upcoming"],
-                Q(pk__in=all_items.upcoming(now).values("pk")),
+                Q(pk__in=matched.upcoming(now).values("pk")),
             ),
-            ("past", dict(WHEN_CHOICES)["past"], Q(pk__in=all_items.past(now).values("pk"))),
+            ("past", dict(WHEN_CHOICES)["past"], Q(pk__in=matched.past(now).values("pk"))),
         ],
         "open": [
             (
                 "true",
                 "Inscriptions ouvertes",
-                Q(pk__in=all_items.open_for_registration(now).values("pk")),
+                Q(pk__in=matched.open_for_registration(now).values("pk")),
             )
         ],
         "cotisation": [
