@@ -23,7 +23,7 @@ from .models import (
     SessionPage,
     WorkingGroupCallPage,
 )
-from .schemas import OccurrenceOut
+from .schemas import ErrorOut, OccurrenceOut
 
 # Browsers: session cookie with CSRF; servers: a bearer token (Wagtail API tokens, as /api/me/).
 router = Router(tags=["inscriptions"], auth=[BearerTokenAuth(), SessionAuth()])
@@ -43,7 +43,7 @@ REFUSAL_STATUS = {
 }
 
 
-class ErrorOut(Schema):
+class RefusalOut(Schema):
     code: str = Field(description="not_covered, closed, already_registered, …")
     detail: str = Field(description="La raison, en français.")
     errors: dict[str, str] | None = Field(None, description="Par question, pour les réponses.")
@@ -135,7 +135,13 @@ def _application(application: Application) -> dict:
 
 @router.post(
     "/catalogue/{int:item_id}/registrations/",
-    response={201: RegistrationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        201: RegistrationOut,
+        400: RefusalOut,
+        403: RefusalOut,
+        404: ErrorOut,
+        409: RefusalOut,
+    },
     summary="S'inscrire à une session",
     description="201 avec `status` = `confirmed`, ou `waiting` quand la session est complète "
     "(liste d'attente). Refus : `not_covered` (403, cotisation non à jour à la date de la "
@@ -179,7 +185,7 @@ def list_my_registrations(request: HttpRequest):
 
 @router.delete(
     "/me/registrations/{int:registration_id}/",
-    response={204: None, 404: ErrorOut, 409: ErrorOut},
+    response={204: None, 404: ErrorOut, 409: RefusalOut},
     summary="Annuler mon inscription",
     description="Possible jusqu'au délai d'annulation (`cancellable_until`) ; la première "
     "personne en liste d'attente prend la place.",
@@ -195,7 +201,13 @@ def cancel_my_registration(request: HttpRequest, registration_id: int):
 
 @router.post(
     "/catalogue/{int:item_id}/applications/",
-    response={201: ApplicationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        201: ApplicationOut,
+        400: RefusalOut,
+        404: ErrorOut,
+        409: RefusalOut,
+        422: RefusalOut,
+    },
     summary="Candidater à un appel à manifestation d'intérêt",
     description="`answers` : une réponse par question de l'appel (voir `questions` dans le "
     "détail de l'appel). Refus : `closed`, `already_registered` (409), `invalid_answers` (422, "

@@ -6,7 +6,7 @@ the URLs are first read.
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from catalogue.api import router as catalogue_router
 from catalogue.registration_api import router as registration_router
@@ -119,3 +119,78 @@ def french_unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpR
         {"detail": "Authentification requise : connectez-vous ou utilisez un jeton d'API."},
         status=401,
     )
+
+
+@api.exception_handler(HttpError)
+def french_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):  # django-ninja's own words
+        message = "Le corps de la requête n'est pas du JSON valide."
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+def id_out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id in the path beyond SQLite's 64-bit integers: no such row, not a server error.
+    return api.create_response(request, {"detail": "Ressource introuvable."}, status=404)
+
+
+# --------------------------------------------------------------------------- documented errors
+
+# The handlers above answer for every operation; the OpenAPI document says so, so that a client
+# generated from it (and schemathesis) expects these answers. ``{"detail": ...}`` is ErrorOut,
+# the 422 body is ValidationErrorOut.
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+VALIDATION_REF = {"$ref": "#/components/schemas/ValidationErrorOut"}
+
+
+def _json(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def document_error_answers(schema: dict) -> dict:
+    """Add the 401, 404 and 422 answers of the handlers above to every operation that can get them."""
+    from catalogue.schemas import ErrorOut, ValidationErrorOut
+
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ErrorOut, ValidationErrorOut):
+        components.setdefault(model.__name__, model.model_json_schema())
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            parameters = operation.get("parameters", [])
+            if operation.get("security"):
+                responses.setdefault(
+                    401, _json("Authentification requise (session ou jeton).", ERROR_REF)
+                )
+            if any(p.get("in") == "path" for p in parameters):
+                responses.setdefault(404, _json("Ressource introuvable.", ERROR_REF))
+            if operation.get("requestBody"):
+                _add_answer(responses, 400, ERROR_REF, "ErrorOut", "Corps de requête illisible.")
+            if parameters or operation.get("requestBody"):
+                _add_answer(
+                    responses,
+                    422,
+                    VALIDATION_REF,
+                    "ValidationErrorOut",
+                    "Paramètres invalides, expliqués en français.",
+                )
+    return schema
+
+
+def _add_answer(responses: dict, status: int, ref: dict, name: str, description: str) -> None:
+    """Document ``ref`` for ``status``, beside the operation's own answer for it if it has one."""
+    documented = responses.get(status) or responses.get(str(status))
+    if documented is None:
+        responses[status] = _json(description, ref)
+    elif name not in str(documented):
+        content = documented["content"]["application/json"]
+        content["schema"] = {"anyOf": [content["schema"], ref]}
+
+
+def _openapi_schema(*, path_prefix: str | None = None, path_params: dict | None = None):
+    schema = NinjaAPI.get_openapi_schema(api, path_prefix=path_prefix, path_params=path_params)
+    return document_error_answers(schema)
+
+
+api.get_openapi_schema = _openapi_schema
