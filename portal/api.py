@@ -4,6 +4,7 @@ Each app contributes routers from its own ``api.py``; they are added here, befor
 the URLs are first read.
 """
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -133,6 +134,16 @@ def french_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def id_out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     # An id in the path beyond SQLite's 64-bit integers: no such row, not a server error.
     return api.create_response(request, {"detail": "Ressource introuvable."}, status=404)
+
+
+@api.exception_handler(DataError)
+def nul_character(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # PostgreSQL stores no NUL character: psycopg refuses such a parameter before sending it.
+    if "NUL" not in str(exc):
+        raise exc
+    message = "Le texte envoyé contient un caractère nul (0x00), refusé."
+    detail = [{"type": "nul_character", "loc": ["requête"], "msg": message}]
+    return api.create_response(request, {"message": message, "detail": detail}, status=422)
 
 
 # --------------------------------------------------------------------------- documented errors
