@@ -518,3 +518,14 @@ def test_catalogue_page_cost_does_not_grow_with_its_cards(
     add_items(4)
     with django_assert_max_num_queries(len(few)):
         assert "15 résultats" in html(client, catalogue)
+
+
+def test_form_errors_stay_in_french_for_an_english_browser(client, catalogue):
+    response = client.get(
+        catalogue.url, {"when": "tomorrow"}, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9"
+    )
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Sélectionnez un choix valide" in content
+    assert "Select a valid choice" not in content
