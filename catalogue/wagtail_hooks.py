@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -279,3 +280,15 @@ def register_registration_admin_urls():
             name="catalogue_application_batch",
         ),
     ]
+
+
+@hooks.register("portail_account_sections")
+def registrations_account_section(request):
+    """The member's registrations and applications on their account page."""
+    from .views import registrations_overview
+
+    return render_to_string(
+        "catalogue/includes/account_registrations.html",
+        registrations_overview(request.user),
+        request=request,
+    )

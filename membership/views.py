@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail import hooks
 
 from . import services
 from .coverage import coverage_for
@@ -77,6 +78,13 @@ def pdf_response(content: bytes, filename: str, *, inline: bool = False) -> Http
     return response
 
 
+def account_sections(request: HttpRequest) -> list[str]:
+    """HTML sections other apps add to the account page through the hook
+    ``portail_account_sections`` (e.g. the catalogue's registrations): membership knows
+    nothing of them."""
+    return [section(request) for section in hooks.get_hooks("portail_account_sections")]
+
+
 @login_required
 @require_GET
 def account_view(request: HttpRequest) -> HttpResponse:
@@ -105,6 +113,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
         "membership/account.html",
         {
             "profile": profile_for(user),
+            "account_sections": account_sections(request),
             "coverage": coverage_for(user, on=today),
             "next_coverage": coverage_for(user, on=year_start(year + 1)),
             "year": year,

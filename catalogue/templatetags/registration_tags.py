@@ -48,16 +48,3 @@ def seats_by_date(session):
         )
         for occurrence in session.sorted_occurrences
     ]
-
-
-@register.inclusion_tag("catalogue/includes/account_registrations.html", takes_context=True)
-def my_registrations(context):
-    """The signed-in person's registrations and applications, for their account page."""
-    from catalogue.views import registrations_overview
-
-    request = context["request"]
-    return {
-        **registrations_overview(request.user),
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-    }
