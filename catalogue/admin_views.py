@@ -3,13 +3,13 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from membership.admin_views import StaffFormView
 
 from . import services
 from .models import (
@@ -36,28 +36,6 @@ def applications_index_url(call_id: int | None = None) -> str:
 def occurrence_label(occurrence: SessionOccurrence) -> str:
     start = timezone.localtime(occurrence.start)
     return f"{start:%d/%m/%Y %H:%M}" + (f" ({occurrence.label})" if occurrence.label else "")
-
-
-class StaffFormView(WagtailAdminTemplateMixin, FormView):
-    template_name = "wagtailadmin/generic/form.html"
-    permission = ""
-    submit_button_label = "Enregistrer"
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs):
-        if not request.user.has_perm(f"catalogue.{self.permission}"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["action_url"] = self.request.get_full_path()
-        context["submit_button_label"] = self.submit_button_label
-        return context
-
-    def fail(self, form, error: ValidationError):
-        for message in error.messages:
-            messages.error(self.request, message)
-        return self.form_invalid(form)
 
 
 # --------------------------------------------------------------------------- participants
@@ -98,7 +76,7 @@ class ParticipantAddForm(forms.Form):
 class ParticipantAddView(StaffFormView):
     """Add a person to a session: staff bypass the window and the cotisation gate."""
 
-    permission = "add_registration"
+    permission = "catalogue.add_registration"
     header_icon = "user"
     form_class = ParticipantAddForm
     submit_button_label = "Inscrire"
@@ -140,7 +118,7 @@ class ParticipantMoveForm(forms.Form):
 
 
 class ParticipantMoveView(StaffFormView):
-    permission = "change_registration"
+    permission = "catalogue.change_registration"
     header_icon = "date"
     form_class = ParticipantMoveForm
     submit_button_label = "Déplacer"
@@ -180,7 +158,7 @@ class ParticipantMoveView(StaffFormView):
 class ParticipantActionView(StaffFormView):
     """Confirm from the waiting list (beyond capacity), remove, or mark present / absent."""
 
-    permission = "change_registration"
+    permission = "catalogue.change_registration"
     header_icon = "user"
     form_class = forms.Form
     ACTIONS = {
@@ -223,7 +201,7 @@ class ParticipantActionView(StaffFormView):
 class FillSeatsView(StaffFormView):
     """After raising a session's capacity: confirm the waiting list into the new seats."""
 
-    permission = "change_registration"
+    permission = "catalogue.change_registration"
     header_icon = "group"
     form_class = forms.Form
     submit_button_label = "Confirmer les personnes en attente dans les places libres"
@@ -280,7 +258,7 @@ class BatchDecisionForm(DecisionForm):
 
 
 class ApplicationDecideView(StaffFormView):
-    permission = "change_application"
+    permission = "catalogue.change_application"
     header_icon = "form"
     form_class = DecisionForm
     submit_button_label = "Décider et prévenir la personne"
@@ -312,7 +290,7 @@ class ApplicationDecideView(StaffFormView):
 
 
 class ApplicationBatchDecideView(StaffFormView):
-    permission = "change_application"
+    permission = "catalogue.change_application"
     header_icon = "form"
     form_class = BatchDecisionForm
     submit_button_label = "Décider et prévenir chaque personne"

@@ -27,7 +27,7 @@ from .years import membership_year
 
 
 def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(f"membership.{permission}"):
+    if not request.user.has_perm(permission):
         raise PermissionDenied
 
 
@@ -36,6 +36,8 @@ def cotisations_index_url() -> str:
 
 
 class StaffFormView(WagtailAdminTemplateMixin, FormView):
+    """A one-step staff action in the admin's look, behind one permission ("app.codename")."""
+
     template_name = "wagtailadmin/generic/form.html"
     permission = ""
     submit_button_label = "Enregistrer"
@@ -60,7 +62,7 @@ class OfflinePaymentView(StaffFormView):
     """Money received by cheque, transfer or mandate: one form, one step — the cotisation is
     opened if needed, paid, and its receipt issued."""
 
-    permission = "add_payment"
+    permission = "membership.add_payment"
     header_icon = "form"
     form_class = OfflinePaymentForm
     submit_button_label = "Enregistrer le paiement et émettre le reçu"
@@ -122,7 +124,7 @@ class OfflinePaymentView(StaffFormView):
 
 
 class ProvisionalGrantView(StaffFormView):
-    permission = "change_cotisation"
+    permission = "membership.change_cotisation"
     header_icon = "time"
     form_class = ProvisionalGrantForm
     submit_button_label = "Accorder la couverture provisoire"
@@ -157,7 +159,7 @@ class ProvisionalGrantView(StaffFormView):
 class AttachmentDecideView(StaffFormView):
     """Confirm or refuse a person's attachment to an organisation (a confirmation page first)."""
 
-    permission = "change_organisationmembership"
+    permission = "membership.change_organisationmembership"
     header_icon = "link"
     form_class = forms.Form
 
@@ -192,7 +194,7 @@ class AttachmentDecideView(StaffFormView):
 class CotisationCancelView(StaffFormView):
     """Cancel a cotisation opened by mistake (wrong holder or year); frees the holder's year."""
 
-    permission = "change_cotisation"
+    permission = "membership.change_cotisation"
     header_icon = "cross"
     form_class = forms.Form
     submit_button_label = "Annuler la cotisation"
@@ -214,7 +216,7 @@ class CotisationCancelView(StaffFormView):
 
 
 def receipt_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "view_receipt")
+    _require(request, "membership.view_receipt")
     receipt = get_object_or_404(Receipt, pk=pk)
     identity = services.association_identity(request)
     return pdf_response(
