@@ -34,6 +34,8 @@ if not SECRET_KEY:
         "environment variable to a random value of at least 50 characters, e.g. the output of "
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
     )
+# Former keys still accepted (sessions, API tokens) while a new key is rolled out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 # HTTPS: the proxy terminates TLS and says so in X-Forwarded-Proto (nginx: proxy_set_header).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -61,29 +61,38 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_redis_holds_cache_and_sessions_when_configured():
-    values = production_setting(["CACHES", "SESSION_ENGINE"], REDIS_URL="redis://127.0.0.1:6379/1")
-    assert values["CACHES"]["default"]["BACKEND"] == "django_redis.cache.RedisCache"
-    assert values["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/1"
-    # allauth's rate limits use the default cache, so they are shared by every web process too.
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
-
-
-def test_media_go_to_the_bucket_and_its_images_are_allowed_when_configured():
-    values = production_setting(
-        ["STORAGES", "CONTENT_SECURITY_POLICY"],
+@pytest.fixture(scope="module")
+def configured():
+    """Production settings with Redis and an S3-compatible bucket configured."""
+    return production_setting(
+        ["CACHES", "SESSION_ENGINE", "STORAGES", "CONTENT_SECURITY_POLICY"],
+        REDIS_URL="redis://127.0.0.1:6379/1",
         AWS_STORAGE_BUCKET_NAME="portail-media",
         AWS_S3_ENDPOINT_URL="https://s3.fr-par.scw.cloud",
     )
-    assert values["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
-    assert (
-        "https://s3.fr-par.scw.cloud" in values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
-    )
 
 
-def test_media_stay_on_disk_without_a_bucket():
-    values = production_setting(["STORAGES"])
-    assert values["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
+@pytest.fixture(scope="module")
+def unconfigured():
+    return production_setting(["CACHES", "STORAGES"])
+
+
+def test_redis_holds_cache_and_sessions_when_configured(configured):
+    assert configured["CACHES"]["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert configured["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/1"
+    # allauth's rate limits use the default cache, so they are shared by every web process too.
+    assert configured["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
+
+
+def test_media_go_to_the_bucket_and_its_images_are_allowed_when_configured(configured):
+    assert configured["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    img_src = configured["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
+    assert "https://s3.fr-par.scw.cloud" in img_src
+
+
+def test_without_redis_nor_bucket_everything_stays_in_the_process_and_on_disk(unconfigured):
+    assert unconfigured["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert unconfigured["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
 
 
 @pytest.fixture
