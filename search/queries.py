@@ -169,10 +169,11 @@ def search_catalogue(raw_query: str, filters: Filters | None = None, *, now=None
     ranked = _matching_ids(query)
     matches = CatalogueItemPage.objects.filter(_among(ranked))
 
-    kept = set(
-        filter_catalogue(matches, now=now, **filters.as_kwargs()).values_list("pk", flat=True)
-    )
-    ids = [pk for pk in ranked if pk in kept]
+    ids = ranked
+    if filters.active:
+        narrowed = filter_catalogue(matches, now=now, **filters.as_kwargs())
+        kept = set(narrowed.values_list("pk", flat=True))
+        ids = [pk for pk in ranked if pk in kept]
     return SearchOutcome(
         query=query, count=len(ids), ids=ids, facets=facet_counts(matches, filters, now=now)
     )
