@@ -63,10 +63,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 @pytest.fixture(scope="module")
 def configured():
-    """Production settings with Redis and an S3-compatible bucket configured."""
+    """Production settings with Redis, an S3-compatible bucket and a frontend cache configured."""
     return production_setting(
-        ["CACHES", "SESSION_ENGINE", "STORAGES", "CONTENT_SECURITY_POLICY"],
+        ["CACHES", "SESSION_ENGINE", "STORAGES", "CONTENT_SECURITY_POLICY", "INSTALLED_APPS"],
         REDIS_URL="redis://127.0.0.1:6379/1",
+        FRONTEND_CACHE_PURGE_URL="http://127.0.0.1:6081",
         AWS_STORAGE_BUCKET_NAME="portail-media",
         AWS_S3_ENDPOINT_URL="https://s3.fr-par.scw.cloud",
     )
@@ -74,7 +75,7 @@ def configured():
 
 @pytest.fixture(scope="module")
 def unconfigured():
-    return production_setting(["CACHES", "STORAGES"])
+    return production_setting(["CACHES", "STORAGES", "INSTALLED_APPS"])
 
 
 def test_redis_holds_cache_and_sessions_when_configured(configured):
@@ -88,6 +89,11 @@ def test_media_go_to_the_bucket_and_its_images_are_allowed_when_configured(confi
     assert configured["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
     img_src = configured["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
     assert "https://s3.fr-par.scw.cloud" in img_src
+
+
+def test_publishing_purges_the_frontend_cache_when_configured(configured, unconfigured):
+    assert "wagtail.contrib.frontend_cache" in configured["INSTALLED_APPS"]
+    assert "wagtail.contrib.frontend_cache" not in unconfigured["INSTALLED_APPS"]
 
 
 def test_without_redis_nor_bucket_everything_stays_in_the_process_and_on_disk(unconfigured):
