@@ -46,6 +46,8 @@ ICAL_RESPONSE = {
 
 
 class CatalogueFilters(Schema):
+    """The catalogue's filters, shared by the listing and the search API."""
+
     type: ItemType | None = Field(None, description="Type d'élément.")
     theme: str | None = Field(None, description="Slug d'un thème.")
     audience: str | None = Field(None, description="Slug d'un public.")
@@ -53,10 +55,6 @@ class CatalogueFilters(Schema):
     when: Literal["upcoming", "past"] | None = Field(None, description="À venir ou passés.")
     open: bool | None = Field(None, description="Inscriptions (ou candidatures) ouvertes.")
     cotisation: bool | None = Field(None, description="Réservé aux adhérents à jour de cotisation.")
-    ordering: Ordering = Field(
-        "-date",
-        description="date, -date (date de référence), title, -title, published, -published.",
-    )
 
     @field_validator(
         "type", "theme", "audience", "format", "when", "open", "cotisation", mode="before"
@@ -65,6 +63,33 @@ class CatalogueFilters(Schema):
     def blank_is_unset(cls, value: object) -> object:
         # HTML forms send empty fields as ``type=``: no filter, not an error.
         return None if value == "" else value
+
+    def check_slugs(self) -> None:
+        """Unknown theme or audience slugs are a 422 with a French message, not an empty list."""
+        if self.theme and not Theme.objects.filter(slug=self.theme).exists():
+            raise _unknown("theme", "Thème", self.theme)
+        if self.audience and not Audience.objects.filter(slug=self.audience).exists():
+            raise _unknown("audience", "Public", self.audience)
+
+    def apply(self, items, *, now):
+        return filter_catalogue(
+            items,
+            type=self.type,
+            theme=self.theme,
+            audience=self.audience,
+            format=self.format,
+            when=self.when,
+            open=self.open,
+            cotisation=self.cotisation,
+            now=now,
+        )
+
+
+class CatalogueListingQuery(CatalogueFilters):
+    ordering: Ordering = Field(
+        "-date",
+        description="date, -date (date de référence), title, -title, published, -published.",
+    )
 
     @field_validator("ordering", mode="before")
     @classmethod
@@ -78,17 +103,10 @@ def _unknown(field: str, label: str, value: str) -> ValidationError:
             {
                 "type": "unknown_value",
                 "loc": ["query", field],
-                "msg": f"{label} inconnu : « {value} ».",
+                "msg": f"{label} inconnu : « {value[:50]} ».",
             }
         ]
     )
-
-
-def _check_slugs(filters: CatalogueFilters) -> None:
-    if filters.theme and not Theme.objects.filter(slug=filters.theme).exists():
-        raise _unknown("theme", "Thème", filters.theme)
-    if filters.audience and not Audience.objects.filter(slug=filters.audience).exists():
-        raise _unknown("audience", "Public", filters.audience)
 
 
 @router.get(
@@ -100,24 +118,13 @@ def _check_slugs(filters: CatalogueFilters) -> None:
 )
 def list_catalogue(
     request: HttpRequest,
-    filters: Query[CatalogueFilters],
+    filters: Query[CatalogueListingQuery],
     limit: int = Query(20, ge=1, le=100, description="Nombre d'éléments (100 au plus)."),
     offset: int = Query(0, ge=0, description="Rang du premier élément."),
 ) -> dict:
-    _check_slugs(filters)
+    filters.check_slugs()
     now = timezone.now()
-    items = filter_catalogue(
-        public_items(),
-        type=filters.type,
-        theme=filters.theme,
-        audience=filters.audience,
-        format=filters.format,
-        when=filters.when,
-        open=filters.open,
-        cotisation=filters.cotisation,
-        now=now,
-    )
-    items = ordered(items, filters.ordering)
+    items = ordered(filters.apply(public_items(), now=now), filters.ordering)
     pages = load_items(items[offset : offset + limit])
     return {"count": items.count(), "items": serialize_items(pages, request=request, now=now)}
 

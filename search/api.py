@@ -1,15 +1,14 @@
 """The search API: full-text search of the catalogue with its filters and facets, autocomplete."""
 
-from typing import Literal
-
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
 
+from catalogue.api import CatalogueFilters
 from catalogue.filters import item_type
-from catalogue.models import Audience, CatalogueItemPage, SessionFormat, SessionPage, Theme
+from catalogue.models import CatalogueItemPage, SessionPage
 from catalogue.queries import load_items
 from catalogue.schemas import CatalogueItemOut, ItemType, serialize_items
 
@@ -23,21 +22,10 @@ from .queries import (
 
 router = Router(tags=["recherche"])
 
-Format = Literal[tuple(SessionFormat.values)]  # type: ignore[valid-type]
 EMPTY_QUERY = (
     "Saisissez au moins un mot à rechercher (les mots très courants comme « le » ou « des » "
     "sont ignorés)."
 )
-
-
-class SearchFilters(Schema):
-    type: ItemType | None = Field(None, description="Type d'élément.")
-    theme: str | None = Field(None, description="Slug d'un thème.")
-    audience: str | None = Field(None, description="Slug d'un public.")
-    format: Format | None = Field(None, description="Format des sessions.")
-    when: Literal["upcoming", "past"] | None = Field(None, description="À venir ou passés.")
-    open: bool | None = Field(None, description="Inscriptions (ou candidatures) ouvertes.")
-    cotisation: bool | None = Field(None, description="Réservé aux adhérents à jour de cotisation.")
 
 
 class FacetValueOut(Schema):
@@ -82,13 +70,6 @@ def _error(field: str, message: str) -> ValidationError:
     return ValidationError([{"type": "invalid", "loc": ["query", field], "msg": message}])
 
 
-def _check(filters: SearchFilters) -> None:
-    if filters.theme and not Theme.objects.filter(slug=filters.theme).exists():
-        raise _error("theme", f"Thème inconnu : « {filters.theme[:50]} ».")
-    if filters.audience and not Audience.objects.filter(slug=filters.audience).exists():
-        raise _error("audience", f"Public inconnu : « {filters.audience[:50]} ».")
-
-
 @router.get(
     "/",
     response=SearchOut,
@@ -102,7 +83,7 @@ def _check(filters: SearchFilters) -> None:
 )
 def search(
     request: HttpRequest,
-    filters: Query[SearchFilters],
+    filters: Query[CatalogueFilters],
     q: str = Query(
         ..., description=f"Mots recherchés ({MAX_QUERY_LENGTH} caractères lus au plus)."
     ),
@@ -111,7 +92,7 @@ def search(
 ) -> dict:
     if not clean_query(q):
         raise _error("q", EMPTY_QUERY)
-    _check(filters)
+    filters.check_slugs()
     now = timezone.now()
     outcome = search_catalogue(q, Filters(**filters.dict()), now=now)
     page_ids = outcome.ids[offset : offset + limit]

@@ -190,3 +190,9 @@ def test_search_and_autocomplete_are_in_the_openapi_document(client):
 
     assert "/api/search/" in paths
     assert "/api/search/autocomplete/" in paths
+
+
+def test_empty_filters_from_an_html_form_mean_no_filter(client):
+    response = client.get("/api/search/", {"q": "bénévoles", "type": "", "format": "", "when": ""})
+
+    assert response.status_code == 200
