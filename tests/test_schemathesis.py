@@ -12,8 +12,8 @@ describes. What is covered, and why:
   member has a registration, an application and a paid cotisation with its receipt, so ids in
   the low range hit real rows as well as missing ones;
 - bounded for the suite: a few dozen examples per operation, no Hypothesis deadline (the first
-  request warms caches) but a wall-clock cap per operation, and derandomised so a run is
-  reproducible. Stripe is the local fake, so the checkout really opens a payment page (for next
+  request warms caches) but a wall-clock cap per operation, and derandomised without an example database, so a run is
+  reproducible and leaves nothing behind. Stripe is the local fake, so the checkout really opens a payment page (for next
   year: this year is paid) instead of answering its documented 503;
 - path parameters stay non-negative integers, also in negative mode: the URL patterns
   (``<int:…>``) route nothing else to the API, and Django answers its own 404 page (or, for a
@@ -122,6 +122,7 @@ def member_token(db):
     max_examples=25,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,
