@@ -12,9 +12,9 @@ describes. What is covered, and why:
   member has a registration, an application and a paid cotisation with its receipt, so ids in
   the low range hit real rows as well as missing ones;
 - bounded for the suite: a few dozen examples per operation, no Hypothesis deadline (the first
-  request warms caches) but a wall-clock cap per operation, and derandomised without an example database, so a run is
-  reproducible and leaves nothing behind. Stripe is the local fake, so the checkout really opens a payment page (for next
-  year: this year is paid) instead of answering its documented 503;
+  request warms caches), derandomised and without an example database, so a run is
+  reproducible and leaves nothing behind. Stripe is the local fake, so the checkout really
+  opens a payment page (for next year: this year is paid) instead of answering its 503;
 - path parameters stay non-negative integers, also in negative mode: the URL patterns
   (``<int:…>``) route nothing else to the API, and Django answers its own 404 page (or, for a
   DELETE, the CSRF check of the page behind) before the API is reached.
