@@ -19,6 +19,7 @@ from catalogue.models import (
     AttendanceMode,
     Registration,
     RegistrationMode,
+    Theme,
 )
 from home.models import AssociationSettings
 from membership.models import (
@@ -223,3 +224,13 @@ def test_load_demo_without_a_default_site_says_what_to_do_and_writes_nothing(hom
         call_command("load_demo")
 
     assert counts(Page, AssociationSettings) == before
+
+
+def test_load_demo_facing_a_conflicting_theme_says_so_and_writes_nothing(home_page):
+    Theme.objects.create(name="Coopération", slug="cooperer")
+    before = counts(Page, Theme, AssociationSettings)
+
+    with pytest.raises(CommandError, match="conflit avec celui de la démonstration"):
+        call_command("load_demo")
+
+    assert counts(Page, Theme, AssociationSettings) == before

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 from wagtail.models import Site
 
 from catalogue.demo import load_demo
@@ -26,6 +27,13 @@ class Command(BaseCommand):
         except Site.DoesNotExist as error:
             raise CommandError(
                 "Aucun site par défaut : lancez d'abord « manage.py migrate »."
+            ) from error
+        except IntegrityError as error:
+            # E.g. a theme staff created with the demo's name under another slug.
+            raise CommandError(
+                "Le contenu existant entre en conflit avec celui de la démonstration "
+                f"(rien n'a été modifié) : {error}. Renommez ou supprimez l'élément en double, "
+                "puis relancez la commande."
             ) from error
         sessions = SessionPage.objects.live()
         self.stdout.write(
