@@ -6,7 +6,8 @@ Stripe's ``{"error": {...}}`` format. It records every request so tests check th
 and idempotency keys the portal sends, and replays the first answer to a repeated
 Idempotency-Key as Stripe does. Tests move a Checkout Session through its life (paid by card,
 awaiting a SEPA debit or a transfer, async success or failure, expiry), refund its charge and
-open or close disputes, then build the matching signed webhook events.
+open or close disputes, then build the matching signed webhook events. With ``serve_hosted_pages()`` it also serves a
+stand-in for Checkout's hosted payment page at each new session's ``url``, for browser tests.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import json
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -26,6 +30,7 @@ import stripe
 WEBHOOK_SECRET = "whsec_test_portail"
 API_KEY = "sk_test_portail"
 KNOWN_PAYMENT_METHOD_TYPES = {"card", "sepa_debit", "customer_balance", "paypal", "link"}
+HOSTED_PAGE_PATH = "/c/pay/"
 
 
 @dataclass
@@ -95,6 +100,9 @@ class FakeStripe:
         self.unavailable = False
         self.latency = 0.0  # seconds before each answer, to widen race windows
         self._server: ThreadingHTTPServer | None = None
+        # Set by serve_hosted_pages(): where the hosted page sends its webhook events.
+        self.webhook_url: str | None = None
+        self.webhook_deliveries: list[tuple[str, str, int]] = []  # (event id, type, HTTP status)
 
     # -- server ---------------------------------------------------------------------------------
 
@@ -135,6 +143,9 @@ class FakeStripe:
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         split = urlsplit(handler.path)
+        if self.webhook_url and split.path.startswith(HOSTED_PAGE_PATH):
+            self._hosted_page(handler, split.path.removeprefix(HOSTED_PAGE_PATH))
+            return
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length).decode() if length else ""
         pairs = parse_qsl(split.query, keep_blank_values=True) + parse_qsl(
@@ -341,7 +352,7 @@ class FakeStripe:
             "success_url": params["success_url"],
             "cancel_url": params.get("cancel_url"),
             "locale": params.get("locale"),
-            "url": f"https://checkout.stripe.com/c/pay/{session_id}",
+            "url": self._session_url(session_id),
             "created": int(time.time()),
             "expires_at": int(time.time()) + 24 * 3600,
             "livemode": False,
@@ -349,6 +360,11 @@ class FakeStripe:
         }
         self.sessions[session_id] = session
         return session
+
+    def _session_url(self, session_id: str) -> str:
+        if self.webhook_url:
+            return f"{self.url}{HOSTED_PAGE_PATH}{session_id}"
+        return f"https://checkout.stripe.com{HOSTED_PAGE_PATH}{session_id}"
 
     def _expire_session(self, params: dict[str, Any], id: str) -> dict[str, Any]:
         session = self._getter(self.sessions)({}, id)
@@ -546,3 +562,77 @@ class FakeStripe:
             content_type="application/json",
             headers={"Stripe-Signature": header} if header else {},
         )
+
+    # -- the hosted payment page ----------------------------------------------------------------
+
+    def serve_hosted_pages(self, *, webhook_url: str) -> FakeStripe:
+        """Give each new session a ``url`` on this server where a browser pays, as on Checkout.
+
+        GET shows the amount and a « Payer » button; POST pays by card, delivers the signed
+        ``checkout.session.completed`` event to ``webhook_url`` (recorded in
+        ``webhook_deliveries``), then sends the browser to the session's success_url.
+        """
+        self.webhook_url = webhook_url
+        return self
+
+    def _hosted_page(self, handler: BaseHTTPRequestHandler, session_id: str) -> None:
+        with self._lock:
+            session = self.sessions.get(session_id)
+            is_open = session is not None and session["status"] == "open"
+        if not is_open:
+            self._send_html(
+                handler,
+                404,
+                "<h1>Session de paiement introuvable</h1>"
+                "<p>Cette session de paiement n’existe pas ou n’est plus ouverte.</p>",
+            )
+            return
+        if handler.command == "POST":
+            paid = self.pay(session_id)
+            self.deliver_over_http(self.event("checkout.session.completed", paid))
+            success_url = paid["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)
+            handler.send_response(303)
+            handler.send_header("Location", success_url)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        amount = f"{session['amount_total'] / 100:.2f}".replace(".", ",")
+        cancel = session.get("cancel_url") or ""
+        self._send_html(
+            handler,
+            200,
+            f"<h1>Paiement sécurisé (Stripe de test)</h1>"
+            f"<p>Montant : {amount} {escape(session['currency'].upper())}</p>"
+            f'<form method="post"><button type="submit">Payer</button></form>'
+            + (f'<p><a href="{escape(cancel)}">Retour sans payer</a></p>' if cancel else ""),
+        )
+
+    def deliver_over_http(self, event: dict[str, Any]) -> int:
+        """POST a signed event to ``webhook_url`` as Stripe does; returns the HTTP status."""
+        assert self.webhook_url, "serve_hosted_pages() first"
+        body = json.dumps(event)
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=body.encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "Stripe-Signature": self.sign(body)},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        self.webhook_deliveries.append((event["id"], event["type"], status))
+        return status
+
+    @staticmethod
+    def _send_html(handler: BaseHTTPRequestHandler, status: int, body: str) -> None:
+        page = (
+            '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+            f"<title>Stripe Checkout (test)</title></head><body>{body}</body></html>"
+        ).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(page)))
+        handler.end_headers()
+        handler.wfile.write(page)
