@@ -180,12 +180,19 @@ class OrganisationMembershipAdmin(ModelAdmin):
     menu_icon = "link"
     button_helper_class = AttachmentButtonHelper
     form_fields_exclude = ["status", "requested_at", "decided_at", "decided_by"]
-    list_display = ("user", "organisation", "status", "is_referent", "requested_at", "decided_at")
+    list_display = ("person", "organisation", "status", "is_referent", "requested_at", "decided_at")
     list_filter = ("status", "is_referent")
-    list_select_related = ("user", "organisation")
+    list_select_related = ("user", "user__member_profile", "organisation")
     search_fields = ("user__email", "user__member_profile__last_name", "organisation__name")
-    list_export = ("user", "organisation", "status_label", "is_referent", "requested_at")
+    list_export = ("person", "organisation", "status_label", "is_referent", "requested_at")
     export_filename = "rattachements"
+
+    @admin.display(description="personne", ordering="user__email")
+    def person(self, obj):
+        # Usernames are opaque (people sign in by email): staff recognise a name and an email.
+        profile = getattr(obj.user, "member_profile", None)
+        name = profile.full_name if profile else ""
+        return f"{name} ({obj.user.email})" if name else obj.user.email
 
     @admin.display(description="statut")
     def status_label(self, obj):
