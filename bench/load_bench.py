@@ -47,11 +47,13 @@ SEARCH_WORD = "coopération"
 class Result:
     name: str
     url: str
+    # The request alone through the test client: SQL queries, their time and the whole (seconds).
+    queries: int = 0
+    sql_time: float = 0.0
+    alone: float = 0.0
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     elapsed: float = 0.0
-    queries: int | None = None
-    alone: float = 0.0  # seconds, the request alone through the test client
     # One response body per unexpected status, to tell what went wrong.
     errors: dict[int, str] = field(default_factory=dict)
 
@@ -63,7 +65,8 @@ class Result:
         statuses = ", ".join(f"{code}×{n}" for code, n in sorted(self.statuses.items()))
         return (
             f"| {self.name} | `{self.url}` | {count} | {count / self.elapsed:.1f} | "
-            f"{median:.0f} | {p95:.0f} | {self.alone * 1000:.0f} | {self.queries} | {statuses} |"
+            f"{median:.0f} | {p95:.0f} | {self.alone * 1000:.0f} | {self.queries} | "
+            f"{self.sql_time * 1000:.0f} | {statuses} |"
         )
 
 
@@ -212,8 +215,8 @@ def urls(session_id: int) -> list[tuple[str, str]]:
 
 def measure_alone(
     targets: list[tuple[str, str]], session_id: int, token: str
-) -> dict[str, tuple[int, float]]:
-    """SQL queries and latency of each URL requested alone, through Django's test client.
+) -> dict[str, tuple[int, float, float]]:
+    """SQL queries, their time and the latency of each URL requested alone (Django's test client).
 
     Queries of one request after a first one (caches warm, as under load); latency is the median
     of 5 requests in a row (one for the registration, which a member makes once).
@@ -231,12 +234,13 @@ def measure_alone(
         assert response.status_code == 200, (url, response.status_code)
         # Read now: every request clears the connection's query log.
         queries = len(captured)
+        sql_time = sum(float(query["time"]) for query in captured.captured_queries)
         times = []
         for _ in range(5):
             started = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - started)
-        measures[url] = (queries, statistics.median(times))
+        measures[url] = (queries, sql_time, statistics.median(times))
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
         response = client.post(
@@ -246,7 +250,9 @@ def measure_alone(
             HTTP_AUTHORIZATION=f"Bearer {token}",
         )
     assert response.status_code == 201, response.content
-    measures["registration"] = (len(captured), time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    sql_time = sum(float(query["time"]) for query in captured.captured_queries)
+    measures["registration"] = (len(captured), sql_time, elapsed)
     connection.close()
     return measures
 
@@ -349,8 +355,7 @@ def main() -> None:
                 warm = [{"method": "GET", "url": url}] * args.workers * 2
                 asyncio.run(load(base, Result(name, url), warm, args.workers, args.time_limit))
                 get = [{"method": "GET", "url": url}] * args.requests
-                queries, alone_seconds = alone[url]
-                result = Result(name, url, queries=queries, alone=alone_seconds)
+                result = Result(name, url, *alone[url])
                 results.append(
                     asyncio.run(load(base, result, get, args.concurrency, args.time_limit))
                 )
@@ -365,10 +370,7 @@ def main() -> None:
                 }
                 for token in tokens
             ]
-            queries, alone_seconds = alone["registration"]
-            burst = Result(
-                "Rafale d'inscriptions", f"POST {url}", queries=queries, alone=alone_seconds
-            )
+            burst = Result("Rafale d'inscriptions", f"POST {url}", *alone["registration"])
             results.append(
                 asyncio.run(load(base, burst, posts, args.concurrency * 4, args.time_limit))
             )
@@ -386,9 +388,9 @@ def main() -> None:
     print()
     print(
         "| Scénario | URL | Requêtes | Requêtes/s | Médiane (ms) | 95e centile (ms) "
-        "| Seule (ms) | Requêtes SQL | Statuts |"
+        "| Seule (ms) | Requêtes SQL | Temps SQL (ms) | Statuts |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for result in results:
         print(result.row())
     for result in results:
