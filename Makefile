@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install db demo serve test test-postgres lint format migrations-check check clean
+.PHONY: run install browser db demo serve test lint format migrations-check check clean
 
 ## make run: install, prepare the SQLite database with demo content, serve on localhost.
 run: install db demo serve
@@ -27,8 +27,14 @@ demo: install
 serve: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The browser journeys drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
+
 ## make test: the whole suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL).
-test: install
+test: install browser
 	$(BIN)/pytest -q
 
 lint: install
