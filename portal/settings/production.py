@@ -118,6 +118,10 @@ PORTAIL_CSP_ADMIN = {
     "form-action": [SELF],
 }
 
+# Staff avatars: no Gravatar, which would send a hash of each staff email to a third party (and
+# be blocked by img-src); Wagtail shows its default avatar or the one uploaded in account settings.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
 # ----------------------------------------------------------------------- frontend cache purge
 FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "")
 CLOUDFLARE_BEARER_TOKEN = os.environ.get("CLOUDFLARE_BEARER_TOKEN", "")
