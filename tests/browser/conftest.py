@@ -17,6 +17,7 @@ page still open, are written to ``test-artifacts/screenshots/<test name>/``.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import threading
@@ -25,7 +26,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.management import call_command
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
@@ -57,6 +61,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     browser = [item for item in items if browser_dir in Path(item.path).parents]
     others = [item for item in items if browser_dir not in Path(item.path).parents]
     items[:] = others + browser
+
+
+@pytest.fixture(scope="module", autouse=True)
+def migration_rows(django_db_setup, django_db_blocker) -> None:
+    """Put back the rows the migrations wrote (default site, home page…), as serialized when the
+    test database was created (``serialized_rollback``).
+
+    A transactional test run before may have emptied the tables and let ``post_migrate`` recreate
+    the content types under new ids. Django's own restore would then collide with them, and on
+    empty tables too: it saves the apps' rows in INSTALLED_APPS order (contenttypes late), and a
+    save handler asking for a content type not restored yet creates it under a new id. So: empty
+    tables, content types first.
+    """
+    with django_db_blocker.unblock():
+        call_command(
+            "flush",
+            interactive=False,
+            reset_sequences=False,
+            inhibit_post_migrate=True,
+            verbosity=0,
+        )
+        rows = json.loads(connection._test_serialized_contents)
+        rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+        ContentType.objects.clear_cache()
+        with transaction.atomic(), connection.constraint_checks_disabled():
+            for row in serializers.deserialize("json", json.dumps(rows)):
+                row.save()
+        ContentType.objects.clear_cache()
 
 
 @pytest.hookimpl(wrapper=True)
