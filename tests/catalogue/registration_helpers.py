@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.core import mail
+from django.utils import timezone
 
 from membership.models import CotisationStatus, MemberCategory
 from tests.membership.factories import AttachmentFactory, CotisationFactory, UserFactory
@@ -12,6 +13,18 @@ def member(year: int, **user_fields):
     """A person with their own paid cotisation for ``year``."""
     user = UserFactory(**user_fields)
     CotisationFactory(user=user, year=year, status=CotisationStatus.PAID)
+    return user
+
+
+def member_for(session, **user_fields):
+    """A person with a paid cotisation for every year the session's dates fall in.
+
+    A session whose dates are a few weeks away straddles New Year every December.
+    """
+    user = UserFactory(**user_fields)
+    years = {timezone.localdate(o.start).year for o in session.sorted_occurrences}
+    for year in sorted(years):
+        CotisationFactory(user=user, year=year, status=CotisationStatus.PAID)
     return user
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from catalogue.models import AttendanceMode, Registration, RegistrationStatus, SessionFormat
 from catalogue.services import registration_create
 from tests.catalogue.factories import SessionPageFactory, WorkingGroupCallPageFactory, in_weeks
-from tests.catalogue.registration_helpers import emails_to, member
+from tests.catalogue.registration_helpers import emails_to, member, member_for
 from tests.membership.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_pick_one_session_needs_a_date_of_its_own():
         attendance_mode=AttendanceMode.ONE_DATE,
         occurrences=[(in_weeks(3, 9), in_weeks(3, 12)), (in_weeks(5, 9), in_weeks(5, 12))],
     )
-    client = client_for(member(year_of(session)))
+    client = client_for(member_for(session))
     assert register(client, session).json()["code"] == "date_required"
     assert register(client, session, occurrence_id=999999).status_code == 400
     second = session.sorted_occurrences[1]

@@ -15,7 +15,7 @@ from catalogue.models import (
 )
 from catalogue.services import registration_create
 from tests.catalogue.factories import SessionPageFactory, WorkingGroupCallPageFactory, in_weeks
-from tests.catalogue.registration_helpers import emails_to, member
+from tests.catalogue.registration_helpers import emails_to, member, member_for
 from tests.membership.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_pick_one_date_from_the_page():
         )
     )
     second = session.sorted_occurrences[1]
-    client = client_for(member(year_of(session)))
+    client = client_for(member_for(session))
     assert 'name="occurrence"' in client.get(session.url).content.decode()
     client.post(f"/inscriptions/session/{session.pk}/", {"occurrence": second.pk})
     assert Registration.objects.get().occurrence == second

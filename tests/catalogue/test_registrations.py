@@ -30,6 +30,7 @@ from tests.catalogue.factories import SessionPageFactory, in_weeks, paris
 from tests.catalogue.registration_helpers import (
     emails_to,
     member,
+    member_for,
     organisation_member,
     provisional_member,
 )
@@ -270,13 +271,16 @@ class TestPickOneDate:
     def test_capacity_counts_per_date(self):
         session = self.make_session(capacity=2)
         first_date, second_date = session.sorted_occurrences
-        year = session_year(session)
         statuses = [
-            registration_create(session=session, user=member(year), occurrence=first_date).status
+            registration_create(
+                session=session, user=member_for(session), occurrence=first_date
+            ).status
             for _ in range(3)
         ]
         assert statuses == ["confirmed", "confirmed", "waiting"]
-        other = registration_create(session=session, user=member(year), occurrence=second_date)
+        other = registration_create(
+            session=session, user=member_for(session), occurrence=second_date
+        )
         assert other.is_confirmed
         fresh = SessionPage.objects.get(pk=session.pk)
         assert fresh.seats_left() == 1 and fresh.registration_state() == "open"
@@ -284,7 +288,7 @@ class TestPickOneDate:
     def test_a_date_is_required_and_must_be_the_sessions(self):
         session = self.make_session()
         other_session = self.make_session()
-        user = member(session_year(session))
+        user = member_for(session)
         assert refusal_code(lambda: registration_create(session=session, user=user)) == (
             "date_required"
         )
@@ -296,14 +300,13 @@ class TestPickOneDate:
     def test_cancellation_promotes_on_the_same_date_only(self):
         session = self.make_session(capacity=1)
         first_date, second_date = session.sorted_occurrences
-        year = session_year(session)
-        seat = registration_create(session=session, user=member(year), occurrence=first_date)
+        seat = registration_create(session=session, user=member_for(session), occurrence=first_date)
         other_date_waiting = registration_create(
-            session=session, user=member(year), occurrence=second_date
+            session=session, user=member_for(session), occurrence=second_date
         )
-        registration_create(session=session, user=member(year), occurrence=second_date)
+        registration_create(session=session, user=member_for(session), occurrence=second_date)
         same_date_waiting = registration_create(
-            session=session, user=member(year), occurrence=first_date
+            session=session, user=member_for(session), occurrence=first_date
         )
         registration_cancel(registration=seat, by=seat.user)
         same_date_waiting.refresh_from_db()
@@ -314,9 +317,12 @@ class TestPickOneDate:
     def test_staff_move_frees_the_old_seat(self, staff, committed):
         session = self.make_session(capacity=1)
         first_date, second_date = session.sorted_occurrences
-        year = session_year(session)
-        moving = registration_create(session=session, user=member(year), occurrence=first_date)
-        waiting = registration_create(session=session, user=member(year), occurrence=first_date)
+        moving = registration_create(
+            session=session, user=member_for(session), occurrence=first_date
+        )
+        waiting = registration_create(
+            session=session, user=member_for(session), occurrence=first_date
+        )
         mail.outbox.clear()
         moved = committed(registration_move, registration=moving, occurrence=second_date, by=staff)
         waiting.refresh_from_db()
