@@ -25,6 +25,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from catalogue import services as catalogue_services
 from catalogue.models import RegistrationMode, SessionFormat
@@ -257,7 +258,16 @@ ANSWER_SECRET = "Reponse confidentielle a l appel 9d2e"
 
 @pytest.fixture
 def world(db, home_page):
-    year = membership_year()
+    session = SessionPageFactory(
+        format=SessionFormat.ONLINE,
+        meeting_url=MEETING_URL,
+        registration_mode=RegistrationMode.MEMBERS,
+        venue_name="",
+        venue_town="",
+    )
+    session.save_revision().publish()
+    # The year the session falls in: in late December, four weeks ahead is next year.
+    year = membership_year(timezone.localdate(session.starts_at))
     TariffFactory(year=year, amount=Decimal("45.00"))
 
     member = ProfileFactory(job_title=PROFILE_SECRET, phone=PHONE_SECRET).user
@@ -281,14 +291,6 @@ def world(db, home_page):
         )
         receipts[person] = payment.receipts.get()
 
-    session = SessionPageFactory(
-        format=SessionFormat.ONLINE,
-        meeting_url=MEETING_URL,
-        registration_mode=RegistrationMode.MEMBERS,
-        venue_name="",
-        venue_town="",
-    )
-    session.save_revision().publish()
     call = WorkingGroupCallPageFactory(parent=session.get_parent())
     call.save_revision().publish()
     article = ResourceArticlePageFactory(parent=session.get_parent())

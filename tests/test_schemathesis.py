@@ -28,6 +28,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -92,11 +93,12 @@ def stripe(settings):
 def member_token(db):
     """A covered member with a registration, an application and a receipt; their API token."""
     user = ProfileFactory().user
-    for year in (membership_year(), membership_year() + 1):
-        TariffFactory(year=year, amount=Decimal("45.00"))
-    cotisation = CotisationFactory(
-        user=user, year=membership_year(), status=CotisationStatus.PENDING
-    )
+    session = SessionPageFactory(registration_mode=RegistrationMode.MEMBERS)
+    # The year the session falls in: in late December, four weeks ahead is next year.
+    year = membership_year(timezone.localdate(session.starts_at))
+    for tariff_year in (year, year + 1):
+        TariffFactory(year=tariff_year, amount=Decimal("45.00"))
+    cotisation = CotisationFactory(user=user, year=year, status=CotisationStatus.PENDING)
     offline_payment_record(
         cotisation=cotisation,
         method=PaymentMethod.TRANSFER,
@@ -105,7 +107,6 @@ def member_token(db):
         received_on=dt.date.today(),
         recorded_by=UserFactory(is_staff=True),
     )
-    session = SessionPageFactory(registration_mode=RegistrationMode.MEMBERS)
     call = WorkingGroupCallPageFactory()
     ResourceArticlePageFactory()
     catalogue_services.registration_create(session=session, user=user, occurrence=None)
