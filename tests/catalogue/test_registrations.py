@@ -112,16 +112,16 @@ class TestCotisationGate:
         assert registration_create(session=session, user=member(next_year)).is_confirmed
 
     def test_pick_one_gate_looks_at_the_chosen_date(self):
-        this_year = timezone.localdate().year
+        year = timezone.localdate().year + 1  # next New Year's Eve is always ahead
         session = SessionPageFactory(
             attendance_mode=AttendanceMode.ONE_DATE,
             occurrences=[
-                (paris(this_year, 12, 29, 10), paris(this_year, 12, 29, 12)),
-                (paris(this_year + 1, 1, 12, 10), paris(this_year + 1, 1, 12, 12)),
+                (paris(year, 12, 29, 10), paris(year, 12, 29, 12)),
+                (paris(year + 1, 1, 12, 10), paris(year + 1, 1, 12, 12)),
             ],
         )
         december, january = session.sorted_occurrences
-        user = member(this_year)
+        user = member(year)
         assert refusal_code(
             lambda: registration_create(session=session, user=user, occurrence=january)
         ) == ("not_covered")
