@@ -309,6 +309,60 @@ def test_catalogue_lists_items_as_cards_with_their_facts(client, catalogue):
     assert "Articles et ressources" in content
 
 
+def section_titles(content, heading_id):
+    """Card titles of the catalogue section headed by ``heading_id``, in order."""
+    start = content.index(f'id="{heading_id}"')
+    end = content.find("</section>", start)
+    return re.findall(r'class="card__title"><a href="[^"]*">([^<]*)</a>', content[start:end])
+
+
+def test_catalogue_groups_events_ahead_resources_and_events_behind(client, catalogue):
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session dans un mois",
+        occurrences=[(in_weeks(4, 10), in_weeks(4, 12))],
+    )
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session la semaine prochaine",
+        occurrences=[(in_weeks(1, 10), in_weeks(1, 12))],
+    )
+    WorkingGroupCallPageFactory(parent=catalogue, title="Appel ouvert")
+    ResourceArticlePageFactory(parent=catalogue, title="Fiche de 2016", date=dt.date(2016, 9, 14))
+    ResourceArticlePageFactory(parent=catalogue, title="Enquête de 2020", date=dt.date(2020, 10, 1))
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session de 2016",
+        occurrences=[(paris(2016, 9, 14, 10), paris(2016, 9, 14, 12))],
+    )
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session de 2020",
+        occurrences=[(paris(2020, 10, 1, 14), paris(2020, 10, 1, 16))],
+    )
+    WorkingGroupCallPageFactory(
+        parent=catalogue,
+        title="Appel de 2022",
+        registration_deadline=None,
+        first_meeting=dt.date(2022, 4, 7),
+    )
+
+    content = html(client, catalogue)
+    assert "Sessions et appels à venir</h2>" in content
+    # Articles are neither ahead nor behind: they have their own section, newest first.
+    assert section_titles(content, "a-venir") == [
+        "Session la semaine prochaine",
+        "Session dans un mois",
+        "Appel ouvert",
+    ]
+    assert section_titles(content, "ressources") == ["Enquête de 2020", "Fiche de 2016"]
+    assert section_titles(content, "passes") == [
+        "Appel de 2022",
+        "Session de 2020",
+        "Session de 2016",
+    ]
+
+
 @pytest.mark.parametrize(
     ("query", "shown", "hidden"),
     [
