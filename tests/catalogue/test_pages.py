@@ -238,6 +238,56 @@ def test_meeting_link_never_appears_in_public_pages(client, catalogue, home_page
     assert "Le lien de connexion" not in html(client, catalogue)
 
 
+def test_session_page_says_seats_left_once_next_to_the_registration(client, full_session):
+    content = html(client, full_session)
+    assert content.count("places restantes") == 1
+    box = content[content.index('id="inscription"') :]
+    assert "12 places restantes" in box
+    facts = content[content.index('id="en-pratique"') : content.index('id="inscription"')]
+    assert "12 participants maximum" in facts
+
+
+def test_pick_one_session_counts_seats_date_by_date(client, catalogue):
+    session = SessionPageFactory(
+        parent=catalogue,
+        attendance_mode=AttendanceMode.ONE_DATE,
+        capacity=10,
+        occurrences=[(in_weeks(3, 10), in_weeks(3, 12)), (in_weeks(5, 10), in_weeks(5, 12))],
+    )
+    user = get_user_model().objects.create_user("a@example.org", "a@example.org", "x")
+    first = session.sorted_occurrences[0]
+    Registration.objects.create(session=session, user=user, occurrence=first, position=1)
+
+    content = html(client, session)
+    assert "10 participants maximum par date" in content
+    assert "9 places restantes" in content and "10 places restantes" in content
+    assert "19 places restantes" not in content
+    card = html(client, catalogue)
+    assert "10 par date" in card
+    assert "restantes" not in card
+
+
+def test_cards_count_seats_left_only_where_people_register_here(client, catalogue):
+    SessionPageFactory(parent=catalogue, title="Sur le site", capacity=15)
+    SessionPageFactory(
+        parent=catalogue,
+        title="Chez le partenaire",
+        capacity=20,
+        registration_mode=RegistrationMode.EXTERNAL,
+        registration_url="https://partenaire.example/inscription",
+    )
+    SessionPageFactory(
+        parent=catalogue,
+        title="Close",
+        capacity=25,
+        registration_deadline=dt.date.today() - dt.timedelta(days=1),
+    )
+    content = html(client, catalogue)
+    assert "15 (15 places restantes)" in content
+    assert "20 places restantes" not in content
+    assert "25 places restantes" not in content
+
+
 def test_external_registration_link_and_pick_one_date(client, catalogue):
     session = SessionPageFactory(
         parent=catalogue,
