@@ -8,7 +8,7 @@ from pydantic import Field
 
 from catalogue.api import CatalogueFilters
 from catalogue.filters import item_type
-from catalogue.models import CatalogueItemPage, SessionPage
+from catalogue.models import CatalogueItemPage
 from catalogue.queries import load_items
 from catalogue.schemas import CatalogueItemOut, ItemType, serialize_items
 
@@ -128,9 +128,7 @@ def autocomplete(
                 "title": page.title,
                 "url": page.get_url(request),
                 "type": item_type(page),
-                "kind_label": page.get_kind_display()
-                if isinstance(page, SessionPage)
-                else str(page.kind_label),
+                "kind_label": page.kind_label,
             }
             for page in pages
         ]

@@ -132,10 +132,7 @@ def meetings_per_year(low, high):
 @register.filter
 def item_kind(page):
     """What the item is, for a kicker: the session kind, or the page type."""
-    if isinstance(page, SessionPage):
-        return page.get_kind_display()
-    label = str(page.kind_label)
-    return label[:1].upper() + label[1:]
+    return page.kind_label
 
 
 STATE_LABELS = {
