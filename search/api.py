@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
 
-from catalogue.api import CatalogueFilters
+from catalogue.api import MAX_OFFSET, CatalogueFilters
 from catalogue.filters import item_type
 from catalogue.models import CatalogueItemPage
 from catalogue.queries import load_items
@@ -88,7 +88,7 @@ def search(
         ..., description=f"Mots recherchés ({MAX_QUERY_LENGTH} caractères lus au plus)."
     ),
     limit: int = Query(20, ge=1, le=100, description="Nombre d'éléments (100 au plus)."),
-    offset: int = Query(0, ge=0, description="Rang du premier élément."),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Rang du premier élément."),
 ) -> dict:
     if not clean_query(q):
         raise _error("q", EMPTY_QUERY)

@@ -255,6 +255,8 @@ def test_pagination_gives_the_total_and_one_page(client):
         ({"limit": "0"}, "limit", "supérieure ou égale à 1"),
         ({"limit": "500"}, "limit", "inférieure ou égale à 100"),
         ({"offset": "-1"}, "offset", "supérieure ou égale à 0"),
+        # Past the databases' integer range: refused, not a server error.
+        ({"offset": "9" * 23}, "offset", "inférieure ou égale à"),
         ({"theme": "inexistant"}, "theme", "Thème inconnu : « inexistant »"),
         ({"audience": "inexistant"}, "audience", "Public inconnu : « inexistant »"),
     ],

@@ -130,6 +130,7 @@ def test_unusable_queries_and_unknown_filter_values_get_a_french_422(client, par
         {"q": "benevoles", "when": "demain"},
         {"q": "benevoles", "limit": 1000},
         {"q": "benevoles", "offset": -1},
+        {"q": "benevoles", "offset": "9" * 23},
         {},
     ],
 )
