@@ -37,7 +37,10 @@ def test_page_chrome_is_accessible_and_french(client, home_page):
     assert "<header" in content
     assert '<nav class="main-nav" aria-label="Navigation principale">' in content
     assert "<footer" in content
-    assert '<form class="site-search" role="search" method="get" action="/recherche/">' in content
+    assert (
+        '<form class="site-search" role="search" aria-label="Recherche rapide" '
+        'method="get" action="/recherche/">'
+    ) in content
     assert '<label for="site-search-q">' in content
     assert 'id="site-search-q" name="q"' in content
 
