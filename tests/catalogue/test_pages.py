@@ -539,6 +539,10 @@ def test_working_group_call_page_shows_every_fact(client, catalogue):
         "Le rapport régional",
     ]:
         assert fact in content, fact
+    facts = content[content.index('id="en-pratique"') :]
+    # One fact per line of the summary, not « 3 à 4 réunions par an, Valence ».
+    assert re.search(r"<dt>Rythme</dt>\s*<dd>3 à 4 réunions par an</dd>", facts)
+    assert re.search(r"<dt>Lieu des réunions</dt>\s*<dd>Valence</dd>", facts)
 
 
 @pytest.fixture
