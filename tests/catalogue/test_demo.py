@@ -371,7 +371,7 @@ def test_upcoming_demo_sessions_cover_in_person_pick_one_and_any_account(demo):
                 "Les définitions et les sources de légitimité des acteurs",
                 "04 75 22 14 896",
                 "ingenieriedeformation@caprural.org",
-                "Participation soumise à la cotisation annuelle",
+                "Participation soumise à la cotisation annuelle à Cap Rural",
                 "Cette session est passée",
             ],
         ),
