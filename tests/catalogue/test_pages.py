@@ -325,6 +325,9 @@ def test_past_session_shows_as_past(client, catalogue):
     page_html = html(client, past)
     assert "Cette session est passée" in page_html
     assert "Inscriptions ouvertes" not in page_html
+    # No « S'inscrire » box for a session that is over.
+    assert 'id="inscription"' not in page_html
+    assert 'id="inscription"' in html(client, upcoming)
 
     listing = html(client, catalogue)
     past_section = listing[listing.index('id="passes"') :]
