@@ -33,6 +33,8 @@ from .schemas import (
 router = Router(tags=["catalogue"])
 
 NOT_FOUND = "Aucun élément publié du catalogue ne correspond à cette adresse."
+# Past any real catalogue, and inside every database's integer range (a larger OFFSET is a 500).
+MAX_OFFSET = 2**31 - 1
 Ordering = Literal[tuple(ORDERINGS)]  # type: ignore[valid-type]
 Format = Literal[tuple(SessionFormat.values)]  # type: ignore[valid-type]
 ICAL_RESPONSE = {
@@ -120,7 +122,7 @@ def list_catalogue(
     request: HttpRequest,
     filters: Query[CatalogueListingQuery],
     limit: int = Query(20, ge=1, le=100, description="Nombre d'éléments (100 au plus)."),
-    offset: int = Query(0, ge=0, description="Rang du premier élément."),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Rang du premier élément."),
 ) -> dict:
     filters.check_slugs()
     now = timezone.now()

@@ -191,6 +191,8 @@ ASSOCIATION = {
 
 CATALOGUE = {
     "title": "Catalogue",
+    # In the main navigation, so that a visitor finds the catalogue from every page.
+    "show_in_menus": True,
     "lead": "Sessions d'exploration, webconférences, groupes de travail et ressources du réseau.",
     "body": p(
         "Retrouvez les sessions à venir et passées, les appels à manifestation d'intérêt pour "

@@ -331,7 +331,9 @@ class CatalogueItemPage(Page):
 
     @property
     def kind_label(self):
-        return self._meta.verbose_name
+        """What the item is, capitalised, for a kicker or a front end: « Appel à manifestation… »."""
+        label = str(self._meta.verbose_name)
+        return label[:1].upper() + label[1:]
 
     def registration_closes_at(self):
         """End of the deadline day, Europe/Paris."""
@@ -545,6 +547,10 @@ class SessionPage(CatalogueItemPage):
 
     class Meta:
         verbose_name = "session"
+
+    @property
+    def kind_label(self):
+        return self.get_kind_display()
 
     @cached_property
     def sorted_occurrences(self):

@@ -140,7 +140,14 @@ class CatalogueItemOut(Schema):
     seats_left: int | None = Field(description="Places restantes ; vide : sans limite.")
     themes: list[ThemeOut]
     audiences: list[AudienceOut]
-    fee_rule: str
+    fee_rule: str = Field(
+        description="Règle de participation : cotisation requise ou non (ou ce que l'équipe a "
+        "écrit pour un élément sans inscription)."
+    )
+    fee_note: str = Field(
+        description="Précision sur le coût saisie par l'équipe, par exemple « Repas à la charge "
+        "des participants » ; vide s'il n'y en a pas. Peut répéter `fee_rule`."
+    )
     cotisation_required: bool
     registration_mode: str
     registration_mode_label: str
@@ -327,7 +334,7 @@ def _item_fields(page: CatalogueItemPage, request: HttpRequest | None, now: dt.d
         "url": page.get_url(request),
         "lead": page.lead,
         "kind": session.kind if session else None,
-        "kind_label": session.get_kind_display() if session else str(page.kind_label),
+        "kind_label": page.kind_label,
         "date": _reference_date(page),
         "starts_at": _local(session.starts_at) if session else None,
         "ends_at": _local(session.ends_at) if session else None,
@@ -343,6 +350,7 @@ def _item_fields(page: CatalogueItemPage, request: HttpRequest | None, now: dt.d
         "themes": [ThemeOut(slug=t.slug, name=t.name) for t in page.themes.all()],
         "audiences": [AudienceOut(slug=a.slug, name=a.name) for a in page.audiences.all()],
         "fee_rule": page.fee_rule,
+        "fee_note": page.fee_note,
         "cotisation_required": page.cotisation_required,
         "registration_mode": page.registration_mode,
         "registration_mode_label": page.get_registration_mode_display(),

@@ -6,9 +6,9 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
 
-from catalogue.api import CatalogueFilters
+from catalogue.api import MAX_OFFSET, CatalogueFilters
 from catalogue.filters import item_type
-from catalogue.models import CatalogueItemPage, SessionPage
+from catalogue.models import CatalogueItemPage
 from catalogue.queries import load_items
 from catalogue.schemas import CatalogueItemOut, ItemType, serialize_items
 
@@ -88,7 +88,7 @@ def search(
         ..., description=f"Mots recherchés ({MAX_QUERY_LENGTH} caractères lus au plus)."
     ),
     limit: int = Query(20, ge=1, le=100, description="Nombre d'éléments (100 au plus)."),
-    offset: int = Query(0, ge=0, description="Rang du premier élément."),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Rang du premier élément."),
 ) -> dict:
     if not clean_query(q):
         raise _error("q", EMPTY_QUERY)
@@ -128,9 +128,7 @@ def autocomplete(
                 "title": page.title,
                 "url": page.get_url(request),
                 "type": item_type(page),
-                "kind_label": page.get_kind_display()
-                if isinstance(page, SessionPage)
-                else str(page.kind_label),
+                "kind_label": page.kind_label,
             }
             for page in pages
         ]

@@ -132,10 +132,7 @@ def meetings_per_year(low, high):
 @register.filter
 def item_kind(page):
     """What the item is, for a kicker: the session kind, or the page type."""
-    if isinstance(page, SessionPage):
-        return page.get_kind_display()
-    label = str(page.kind_label)
-    return label[:1].upper() + label[1:]
+    return page.kind_label
 
 
 STATE_LABELS = {
@@ -209,7 +206,8 @@ def item_type_filter(page):
     return item_type(page)
 
 
-def _upcoming_key(page):
+def _event_date(page):
+    """The day a session starts, or a call's deadline (else its first meeting); undated last."""
     if isinstance(page, SessionPage):
         return timezone.localdate(page.starts_at) if page.starts_at else dt.date.max
     dates = [d for d in (page.registration_deadline, getattr(page, "first_meeting", None)) if d]
@@ -218,7 +216,9 @@ def _upcoming_key(page):
 
 @register.simple_tag
 def catalogue_groups(items):
-    """Split a listing: events ahead (soonest first), resources, and events behind (latest first)."""
+    """Split a listing: events ahead (soonest first), resources (newest first), events behind
+    (latest first). Sorted here, not in SQL, so that calls (which have no session date) fall
+    in place on every database."""
     items = cards(items)
     upcoming, resources, past = [], [], []
     for item in items:
@@ -228,7 +228,9 @@ def catalogue_groups(items):
             past.append(item)
         else:
             upcoming.append(item)
-    upcoming.sort(key=_upcoming_key)
+    upcoming.sort(key=_event_date)
+    resources.sort(key=lambda article: article.date, reverse=True)
+    past.sort(key=_event_date, reverse=True)
     return {"count": len(items), "upcoming": upcoming, "resources": resources, "past": past}
 
 

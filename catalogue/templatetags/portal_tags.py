@@ -9,13 +9,28 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """The home page and its live children marked « afficher dans les menus »."""
+    """The home page and its live children marked « afficher dans les menus ».
+
+    Each entry is ``(page, current)``: ``current`` is the value of ``aria-current`` for the
+    link, « page » on that very page, « true » anywhere below it (a session under its
+    catalogue), None elsewhere. The home page is current only on itself, or it would be
+    current everywhere.
+    """
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
     root = site.root_page
-    return [root, *root.get_children().live().in_menu().specific()]
+    shown = context.get("page")
+    entries = []
+    for item in [root, *root.get_children().live().in_menu().specific()]:
+        current = None
+        if shown is not None and getattr(shown, "pk", None) == item.pk:
+            current = "page"
+        elif item.pk != root.pk and getattr(shown, "path", "").startswith(item.path):
+            current = "true"
+        entries.append((item, current))
+    return entries
 
 
 @register.simple_tag

@@ -73,6 +73,7 @@ def test_listing_gives_each_item_its_specific_fields(client):
         capacity=15,
         venue_name="Maison des associations",
         venue_town="Crest",
+        fee_note="Repas à la charge des participants",
     )
     call = WorkingGroupCallPageFactory(
         parent=index,
@@ -102,6 +103,9 @@ def test_listing_gives_each_item_its_specific_fields(client):
     assert found["audiences"] == [{"slug": "elus", "name": "Élus"}]
     assert found["cotisation_required"] is True
     assert found["fee_rule"] == "Participation soumise à la cotisation annuelle"
+    # The page shows both; the API must too, or a front end loses the cost of the meal.
+    assert found["fee_note"] == "Repas à la charge des participants"
+    assert found["kind_label"] == "Session d'exploration"
     assert found["registration_mode"] == "members"
     assert found["registration_state"] == "open"
 
@@ -111,12 +115,15 @@ def test_listing_gives_each_item_its_specific_fields(client):
     assert found["registration_deadline"] == "2031-02-20"
     assert found["date"] == "2031-03-10"
     assert found["place"] == "Valence"
+    assert found["kind_label"] == "Appel à manifestation d'intérêt"
+    assert found["fee_rule"] == found["fee_note"] == "Participation non soumise à cotisation"
     assert found["cotisation_required"] is False
     assert found["registration_state"] == "open"
 
     found = items[article.pk]
     assert found["type"] == "resource_article"
     assert found["date"] == "2025-04-01"
+    assert found["kind_label"] == "Article ou ressource"
     assert found["registration_state"] == "none"
 
 
@@ -248,6 +255,8 @@ def test_pagination_gives_the_total_and_one_page(client):
         ({"limit": "0"}, "limit", "supérieure ou égale à 1"),
         ({"limit": "500"}, "limit", "inférieure ou égale à 100"),
         ({"offset": "-1"}, "offset", "supérieure ou égale à 0"),
+        # Past the databases' integer range: refused, not a server error.
+        ({"offset": "9" * 23}, "offset", "inférieure ou égale à"),
         ({"theme": "inexistant"}, "theme", "Thème inconnu : « inexistant »"),
         ({"audience": "inexistant"}, "audience", "Public inconnu : « inexistant »"),
     ],

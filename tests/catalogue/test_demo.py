@@ -371,7 +371,7 @@ def test_upcoming_demo_sessions_cover_in_person_pick_one_and_any_account(demo):
                 "Les définitions et les sources de légitimité des acteurs",
                 "04 75 22 14 896",
                 "ingenieriedeformation@caprural.org",
-                "Participation soumise à la cotisation annuelle",
+                "Participation soumise à la cotisation annuelle à Cap Rural",
                 "Cette session est passée",
             ],
         ),
@@ -424,6 +424,17 @@ def test_each_seed_page_shows_its_facts(demo, client, slug, facts):
     shown = text_of(response.content.decode())
     for fact in facts:
         assert fact in shown, fact
+
+
+def test_the_demo_catalogue_is_in_the_main_navigation(demo, client):
+    catalogue = CatalogueIndexPage.objects.get()
+    content = client.get("/").content.decode()
+    nav = content[content.index('<nav class="main-nav"') : content.index("</nav>")]
+    assert f'<a href="{catalogue.url}">Catalogue</a>' in nav
+
+    session = client.get(page(COLLECTIFS).url).content.decode()
+    nav = session[session.index('<nav class="main-nav"') : session.index("</nav>")]
+    assert f'<a href="{catalogue.url}" aria-current="true">Catalogue</a>' in nav
 
 
 def test_the_catalogue_lists_upcoming_and_past_items(demo, client):

@@ -238,6 +238,56 @@ def test_meeting_link_never_appears_in_public_pages(client, catalogue, home_page
     assert "Le lien de connexion" not in html(client, catalogue)
 
 
+def test_session_page_says_seats_left_once_next_to_the_registration(client, full_session):
+    content = html(client, full_session)
+    assert content.count("places restantes") == 1
+    box = content[content.index('id="inscription"') :]
+    assert "12 places restantes" in box
+    facts = content[content.index('id="en-pratique"') : content.index('id="inscription"')]
+    assert "12 participants maximum" in facts
+
+
+def test_pick_one_session_counts_seats_date_by_date(client, catalogue):
+    session = SessionPageFactory(
+        parent=catalogue,
+        attendance_mode=AttendanceMode.ONE_DATE,
+        capacity=10,
+        occurrences=[(in_weeks(3, 10), in_weeks(3, 12)), (in_weeks(5, 10), in_weeks(5, 12))],
+    )
+    user = get_user_model().objects.create_user("a@example.org", "a@example.org", "x")
+    first = session.sorted_occurrences[0]
+    Registration.objects.create(session=session, user=user, occurrence=first, position=1)
+
+    content = html(client, session)
+    assert "10 participants maximum par date" in content
+    assert "9 places restantes" in content and "10 places restantes" in content
+    assert "19 places restantes" not in content
+    card = html(client, catalogue)
+    assert "10 par date" in card
+    assert "restantes" not in card
+
+
+def test_cards_count_seats_left_only_where_people_register_here(client, catalogue):
+    SessionPageFactory(parent=catalogue, title="Sur le site", capacity=15)
+    SessionPageFactory(
+        parent=catalogue,
+        title="Chez le partenaire",
+        capacity=20,
+        registration_mode=RegistrationMode.EXTERNAL,
+        registration_url="https://partenaire.example/inscription",
+    )
+    SessionPageFactory(
+        parent=catalogue,
+        title="Close",
+        capacity=25,
+        registration_deadline=dt.date.today() - dt.timedelta(days=1),
+    )
+    content = html(client, catalogue)
+    assert "15 (15 places restantes)" in content
+    assert "20 places restantes" not in content
+    assert "25 places restantes" not in content
+
+
 def test_external_registration_link_and_pick_one_date(client, catalogue):
     session = SessionPageFactory(
         parent=catalogue,
@@ -275,6 +325,9 @@ def test_past_session_shows_as_past(client, catalogue):
     page_html = html(client, past)
     assert "Cette session est passée" in page_html
     assert "Inscriptions ouvertes" not in page_html
+    # No « S'inscrire » box for a session that is over.
+    assert 'id="inscription"' not in page_html
+    assert 'id="inscription"' in html(client, upcoming)
 
     listing = html(client, catalogue)
     past_section = listing[listing.index('id="passes"') :]
@@ -307,6 +360,60 @@ def test_catalogue_lists_items_as_cards_with_their_facts(client, catalogue):
     assert "Sur candidature" in content
     assert "Groupe action sociale" in content
     assert "Articles et ressources" in content
+
+
+def section_titles(content, heading_id):
+    """Card titles of the catalogue section headed by ``heading_id``, in order."""
+    start = content.index(f'id="{heading_id}"')
+    end = content.find("</section>", start)
+    return re.findall(r'class="card__title"><a href="[^"]*">([^<]*)</a>', content[start:end])
+
+
+def test_catalogue_groups_events_ahead_resources_and_events_behind(client, catalogue):
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session dans un mois",
+        occurrences=[(in_weeks(4, 10), in_weeks(4, 12))],
+    )
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session la semaine prochaine",
+        occurrences=[(in_weeks(1, 10), in_weeks(1, 12))],
+    )
+    WorkingGroupCallPageFactory(parent=catalogue, title="Appel ouvert")
+    ResourceArticlePageFactory(parent=catalogue, title="Fiche de 2016", date=dt.date(2016, 9, 14))
+    ResourceArticlePageFactory(parent=catalogue, title="Enquête de 2020", date=dt.date(2020, 10, 1))
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session de 2016",
+        occurrences=[(paris(2016, 9, 14, 10), paris(2016, 9, 14, 12))],
+    )
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session de 2020",
+        occurrences=[(paris(2020, 10, 1, 14), paris(2020, 10, 1, 16))],
+    )
+    WorkingGroupCallPageFactory(
+        parent=catalogue,
+        title="Appel de 2022",
+        registration_deadline=None,
+        first_meeting=dt.date(2022, 4, 7),
+    )
+
+    content = html(client, catalogue)
+    assert "Sessions et appels à venir</h2>" in content
+    # Articles are neither ahead nor behind: they have their own section, newest first.
+    assert section_titles(content, "a-venir") == [
+        "Session la semaine prochaine",
+        "Session dans un mois",
+        "Appel ouvert",
+    ]
+    assert section_titles(content, "ressources") == ["Enquête de 2020", "Fiche de 2016"]
+    assert section_titles(content, "passes") == [
+        "Appel de 2022",
+        "Session de 2020",
+        "Session de 2016",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -435,6 +542,10 @@ def test_working_group_call_page_shows_every_fact(client, catalogue):
         "Le rapport régional",
     ]:
         assert fact in content, fact
+    facts = content[content.index('id="en-pratique"') :]
+    # One fact per line of the summary, not « 3 à 4 réunions par an, Valence ».
+    assert re.search(r"<dt>Rythme</dt>\s*<dd>3 à 4 réunions par an</dd>", facts)
+    assert re.search(r"<dt>Lieu des réunions</dt>\s*<dd>Valence</dd>", facts)
 
 
 @pytest.fixture

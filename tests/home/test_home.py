@@ -37,7 +37,10 @@ def test_page_chrome_is_accessible_and_french(client, home_page):
     assert "<header" in content
     assert '<nav class="main-nav" aria-label="Navigation principale">' in content
     assert "<footer" in content
-    assert '<form class="site-search" role="search" method="get" action="/recherche/">' in content
+    assert (
+        '<form class="site-search" role="search" aria-label="Recherche rapide" '
+        'method="get" action="/recherche/">'
+    ) in content
     assert '<label for="site-search-q">' in content
     assert 'id="site-search-q" name="q"' in content
 
@@ -60,6 +63,27 @@ def test_main_menu_links_to_catalogues_shown_in_menus(client, home_page):
     assert f'href="{home_page.url}"' in nav
     assert f'<a href="{shown.url}" aria-current="page">Formations</a>' in nav
     assert hidden.url not in nav
+
+
+def nav_of(content):
+    return content[content.index('<nav class="main-nav"') : content.index("</nav>")]
+
+
+def test_main_menu_marks_the_section_of_a_page_below_a_catalogue(client, home_page):
+    catalogue = CatalogueIndexPageFactory(title="Formations", slug="formations", show_in_menus=True)
+    session = SessionPageFactory(parent=catalogue, title="Animer une réunion")
+
+    nav = nav_of(get(client, session.url))
+    assert f'<a href="{catalogue.url}" aria-current="true">Formations</a>' in nav
+    # The home page is above every page: it is current only on itself.
+    assert f'<a href="{home_page.url}">Accueil</a>' in nav
+
+    home_nav = nav_of(get(client, home_page.url))
+    assert f'<a href="{home_page.url}" aria-current="page">Accueil</a>' in home_nav
+    assert f'<a href="{catalogue.url}">Formations</a>' in home_nav
+
+    search_nav = nav_of(get(client, "/recherche/"))
+    assert "aria-current" not in search_nav
 
 
 def test_account_menu_depends_on_login(client, home_page):

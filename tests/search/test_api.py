@@ -130,6 +130,7 @@ def test_unusable_queries_and_unknown_filter_values_get_a_french_422(client, par
         {"q": "benevoles", "when": "demain"},
         {"q": "benevoles", "limit": 1000},
         {"q": "benevoles", "offset": -1},
+        {"q": "benevoles", "offset": "9" * 23},
         {},
     ],
 )
@@ -172,6 +173,17 @@ def test_autocomplete_suggests_titles_from_the_first_letters_accents_ignored(cli
 
     body = client.get("/api/search/autocomplete/", {"q": "accueillir les benev"}).json()
     assert [item["id"] for item in body["items"]] == [catalogue["online"].pk]
+
+    labels = {
+        item["id"]: item["kind_label"]
+        for item in client.get("/api/search/autocomplete/", {"q": "enqu"}).json()["items"]
+        + client.get("/api/search/autocomplete/", {"q": "groupe de trav"}).json()["items"]
+    }
+    # Written like the session kinds, so a front end shows them as they come.
+    assert labels == {
+        catalogue["article"].pk: "Article ou ressource",
+        catalogue["call"].pk: "Appel à manifestation d'intérêt",
+    }
 
 
 def test_autocomplete_lists_at_most_eight_and_nothing_for_empty_input(client):

@@ -74,8 +74,18 @@ def test_odd_queries_render_escaped(client, session, query):
     assert "<script>alert(1)</script>" not in response.content.decode()
 
 
-def test_the_search_page_loads_the_autocomplete_script(client):
+@pytest.mark.parametrize("path", [URL, "/"])
+def test_every_page_loads_the_autocomplete_for_its_search_boxes(client, home_page, path):
+    html = client.get(path).content.decode()
+
+    assert html.count('src="/static/search/autocomplete.js"') == 1
+    assert 'data-autocomplete-url="/api/search/autocomplete/"' in html
+    assert 'data-inputs="#search-q, #site-search-q"' in html
+    assert 'href="/static/search/autocomplete.css"' in html
+
+
+def test_the_two_search_landmarks_of_the_search_page_have_names(client):
     html = client.get(URL).content.decode()
 
-    assert 'src="/static/search/autocomplete.js"' in html
-    assert 'data-autocomplete-url="/api/search/autocomplete/"' in html
+    assert 'role="search" aria-label="Recherche rapide"' in html
+    assert 'role="search" aria-labelledby="recherche-titre"' in html
