@@ -6,7 +6,9 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+
+from membership.admin_views import LocalisedExportModelAdmin
 
 from . import admin_views
 from .models import (
@@ -109,7 +111,7 @@ class RegistrationButtonHelper(ButtonHelper):
         return buttons
 
 
-class RegistrationAdmin(ModelAdmin):
+class RegistrationAdmin(LocalisedExportModelAdmin):
     model = Registration
     menu_label = "Participants"
     menu_icon = "group"
@@ -194,7 +196,7 @@ class ApplicationButtonHelper(ButtonHelper):
         return buttons
 
 
-class ApplicationAdmin(ModelAdmin):
+class ApplicationAdmin(LocalisedExportModelAdmin):
     model = Application
     menu_label = "Candidatures"
     menu_icon = "form"

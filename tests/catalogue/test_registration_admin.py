@@ -1,5 +1,6 @@
 """Staff manage participants and applications in the Wagtail admin."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -16,7 +17,12 @@ from catalogue.models import (
     RegistrationStatus,
 )
 from catalogue.services import application_submit, registration_create
-from tests.catalogue.factories import SessionPageFactory, WorkingGroupCallPageFactory, in_weeks
+from tests.catalogue.factories import (
+    SessionPageFactory,
+    WorkingGroupCallPageFactory,
+    in_weeks,
+    paris,
+)
 from tests.catalogue.registration_helpers import emails_to, member
 from tests.membership.factories import UserFactory
 
@@ -56,6 +62,27 @@ def test_participants_list_filtered_by_session_and_exported(admin_client):
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     emails = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(emails) == sorted([seat.user.email, waiting.user.email])
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_participants_export_gives_paris_time(admin_client, export_format):
+    session = SessionPageFactory()
+    registration = registration_create(session=session, user=member(year_of(session)))
+    # 23:30 in Paris is 22:30 in UTC, the clock the database keeps.
+    Registration.objects.filter(pk=registration.pk).update(created_at=paris(2025, 1, 31, 23, 30))
+    response = admin_client.get(
+        reverse("catalogue_registration_modeladmin_index"), {"export": export_format}
+    )
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if export_format == "csv":
+        row = content.decode().splitlines()[1]
+        assert row.endswith(",31/01/2025 23:30")
+    else:
+        sheet = load_workbook(io.BytesIO(content)).active
+        headings = [cell.value for cell in sheet[1]]
+        created = dict(zip(headings, sheet[2], strict=True))["Inscrite le"]
+        assert created.value == dt.datetime(2025, 1, 31, 23, 30)
+        assert created.number_format == "dd/mm/yyyy hh:mm"
 
 
 def test_staff_add_a_person_beyond_capacity(admin_client, staff):
