@@ -15,6 +15,18 @@ def member(year: int, **user_fields):
     return user
 
 
+def session_member(session):
+    """A person paid up for every year the session's dates fall in (a session may straddle
+    New Year, as two dates some weeks from now do in December)."""
+    from django.utils import timezone
+
+    years = sorted({timezone.localdate(o.start).year for o in session.sorted_occurrences})
+    user = member(years[0])
+    for year in years[1:]:
+        CotisationFactory(user=user, year=year, status=CotisationStatus.PAID)
+    return user
+
+
 def organisation_member(year: int):
     """A person covered through the paid cotisation of the organisation they are attached to."""
     attachment = AttachmentFactory()
