@@ -144,7 +144,7 @@ def registration_opening_error(
         return RegistrationError(
             "Cette session ne prend pas d'inscription en ligne.", "registration_unavailable"
         )
-    starts_at = occurrence.start if occurrence else session.starts_at
+    starts_at = occurrence.start if occurrence else session.last_registration_start
     if starts_at is None or now >= starts_at:
         return RegistrationError(
             "Les inscriptions sont closes : la session a commencé ou est passée.", "closed"

@@ -93,6 +93,40 @@ def test_pick_one_date_from_the_page():
     assert Registration.objects.get().occurrence == second
 
 
+def test_a_pick_one_session_takes_people_for_its_later_date_once_the_first_is_past():
+    past = timezone.localtime() - timezone.timedelta(days=7)
+    session = published(
+        SessionPageFactory(
+            attendance_mode=AttendanceMode.ONE_DATE,
+            occurrences=[
+                (past, past + timezone.timedelta(hours=2)),
+                (in_weeks(3, 9), in_weeks(3, 12)),
+            ],
+        )
+    )
+    _, later = session.sorted_occurrences
+    client = client_for(session_member(session))
+    html = client.get(session.url).content.decode()
+    assert "Inscriptions closes" not in html
+    assert re.findall(r'name="occurrence" value="(\d+)"', html) == [str(later.pk)]
+    assert (
+        "Confirmer mon inscription"
+        in client.get(f"/inscriptions/session/{session.pk}/").content.decode()
+    )
+    client.post(f"/inscriptions/session/{session.pk}/", {"occurrence": later.pk})
+    assert Registration.objects.get().occurrence == later
+    # A session attended at all its dates still closes when its first date starts.
+    all_dates = published(
+        SessionPageFactory(
+            occurrences=[
+                (past, past + timezone.timedelta(hours=2)),
+                (in_weeks(3, 9), in_weeks(3, 12)),
+            ],
+        )
+    )
+    assert "Inscriptions closes" in Client().get(all_dates.url).content.decode()
+
+
 def test_the_registration_page_says_which_dates_are_full():
     session = published(
         SessionPageFactory(
