@@ -157,7 +157,8 @@ def registration_opening_error(
     closes_at = session.registration_closes_at()
     if closes_at and now > closes_at:
         return RegistrationError(
-            f"Les inscriptions sont closes depuis le {session.registration_deadline:%d/%m/%Y}.",
+            "Les inscriptions sont closes : la date limite était le "
+            f"{session.registration_deadline:%d/%m/%Y}.",
             "closed",
         )
     return None
