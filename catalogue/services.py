@@ -100,7 +100,14 @@ def _next_position(session: SessionPage) -> int:
 def _fill_free_seats(
     session: SessionPage, occurrence: SessionOccurrence | None
 ) -> list[Registration]:
-    """Promote waiting people, first in line first, while seats are free; email each of them."""
+    """Promote waiting people, first in line first, while seats are free; email each of them.
+
+    Nobody is promoted into a slot that has begun: staff tidying the list after the event must
+    not send "a seat is free" to the people who waited.
+    """
+    starts_at = occurrence.start if occurrence is not None else session.starts_at
+    if starts_at is not None and starts_at <= timezone.now():
+        return []
     promoted = []
     free = _free_seats(session, occurrence)
     for registration in _slot(session, occurrence).waiting():

@@ -413,6 +413,20 @@ def test_after_the_cut_off_the_refusal_names_the_contact(settings):
     assert caught.value.message.endswith(": écrivez à formation@exemple.fr.")
 
 
+def test_removing_someone_after_the_session_promotes_nobody(staff, committed):
+    session = SessionPageFactory(capacity=1)
+    year = session_year(session)
+    seat = registration_create(session=session, user=member(year))
+    waiting = registration_create(session=session, user=member(year))
+    started = timezone.now() - dt.timedelta(hours=1)
+    session.occurrences.update(start=started, end=started + dt.timedelta(hours=2))
+    mail.outbox.clear()
+    committed(registration_cancel, registration=seat, by=staff)
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.WAITING
+    assert emails_to(waiting.user) == []
+
+
 def test_staff_add_beyond_capacity_and_confirm_from_the_waiting_list(staff):
     session = SessionPageFactory(capacity=1)
     year = session_year(session)
