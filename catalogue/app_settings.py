@@ -2,7 +2,8 @@
 
 ``PORTAIL_CANCELLATION_CUTOFF_HOURS``  a participant may cancel until this many hours before
                                        their session starts (staff may cancel at any time)
-``PORTAIL_REMINDER_DAYS_BEFORE``       the reminder email leaves this many days before the start
+``PORTAIL_REMINDER_DAYS_BEFORE``       the reminder email leaves this many calendar days (Paris)
+                                       before the start: 2 reminds on Monday for Wednesday
 """
 
 from django.conf import settings

@@ -29,13 +29,21 @@ def registration_calendar(registration: Registration, *, with_meeting_url: bool)
         else:
             description.append("Le lien de connexion vous est envoyé par courriel.")
     calendar = Calendar.new(method="PUBLISH", prodid=PRODID, name=session.title)
+    now = dt.datetime.now(dt.UTC)
     for occurrence in registration.slots:
+        # A pick-one registration is one event whatever its date, so the invitation sent when
+        # staff move the person updates it in their calendar rather than adding a second one;
+        # SEQUENCE (seconds since the registration) grows with every invitation.
+        uid = f"portail-registration-{registration.pk}"
+        if not registration.occurrence_id:
+            uid += f"-{occurrence.pk}"
         event = Event.new(
-            uid=f"portail-registration-{registration.pk}-{occurrence.pk}@{_host()}",
+            uid=f"{uid}@{_host()}",
+            sequence=max(int((now - registration.created_at).total_seconds()), 0),
             summary=session.title,
             start=timezone.localtime(occurrence.start, paris),
             end=timezone.localtime(occurrence.end, paris),
-            stamp=dt.datetime.now(dt.UTC),
+            stamp=now,
             location=location or None,
             description="\n".join(description),
             url=page_url,

@@ -571,6 +571,15 @@ class SessionPage(CatalogueItemPage):
         return ends_at is not None and ends_at < (now or timezone.now())
 
     @property
+    def last_registration_start(self):
+        """Registration stops when the session starts; a pick-one session takes people for its
+        later dates until the last one starts."""
+        occurrences = self.sorted_occurrences
+        if not occurrences:
+            return None
+        return occurrences[-1 if self.attendance_mode == AttendanceMode.ONE_DATE else 0].start
+
+    @property
     def is_online(self):
         return self.format in (SessionFormat.ONLINE, SessionFormat.HYBRID)
 
@@ -609,7 +618,7 @@ class SessionPage(CatalogueItemPage):
         if self.registration_opens_at and now < self.registration_opens_at:
             return "not_open"
         closes_at = self.registration_closes_at()
-        starts_at = self.starts_at
+        starts_at = self.last_registration_start
         if (closes_at and now > closes_at) or (starts_at and now >= starts_at):
             return "closed"
         if self.registration_mode == RegistrationMode.EXTERNAL:

@@ -47,6 +47,11 @@ class RefusalOut(Schema):
     code: str = Field(description="not_covered, closed, already_registered, …")
     detail: str = Field(description="La raison, en français.")
     errors: dict[str, str] | None = Field(None, description="Par question, pour les réponses.")
+    year: int | None = Field(
+        None,
+        description="Pour `not_covered` : l'année de cotisation à régler "
+        "(`POST /api/me/cotisations/checkout/`), puis recommencer l'inscription.",
+    )
 
 
 class RegistrationIn(Schema):
@@ -90,9 +95,15 @@ def _refusal(error: ValidationError) -> Status:
         errors = {key: " ".join(messages) for key, messages in error.message_dict.items()}
         detail = "Certaines réponses sont à corriger : " + " ".join(errors.values())
         return Status(422, {"code": "invalid_answers", "detail": detail, "errors": errors})
-    return Status(
-        REFUSAL_STATUS.get(error.code, 400), {"code": error.code, "detail": error.message}
-    )
+    body = {"code": error.code, "detail": error.message}
+    if error.code == "not_covered":
+        body["year"] = error.params["year"]
+    return Status(REFUSAL_STATUS.get(error.code, 400), body)
+
+
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    """Times answer in Paris time, like the dates of the sessions."""
+    return timezone.localtime(moment) if moment else None
 
 
 def _occurrence(occurrence: SessionOccurrence) -> dict:
@@ -115,8 +126,8 @@ def _registration(registration: Registration) -> dict:
         "waiting_rank": registration.waiting_rank(),
         "occurrence": _occurrence(registration.occurrence) if registration.occurrence else None,
         "dates": [_occurrence(slot) for slot in registration.slots],
-        "created_at": registration.created_at,
-        "cancellable_until": services.cancellation_deadline(registration),
+        "created_at": timezone.localtime(registration.created_at),
+        "cancellable_until": _local(services.cancellation_deadline(registration)),
     }
 
 
@@ -128,8 +139,8 @@ def _application(application: Application) -> dict:
         "status": application.status,
         "answers": application.answers,
         "decision_note": application.decision_note if application.decided_at else "",
-        "created_at": application.created_at,
-        "decided_at": application.decided_at,
+        "created_at": timezone.localtime(application.created_at),
+        "decided_at": _local(application.decided_at),
     }
 
 
@@ -188,10 +199,15 @@ def list_my_registrations(request: HttpRequest):
     response={204: None, 404: ErrorOut, 409: RefusalOut},
     summary="Annuler mon inscription",
     description="Possible jusqu'au délai d'annulation (`cancellable_until`) ; la première "
-    "personne en liste d'attente prend la place.",
+    "personne en liste d'attente prend la place. Refus : `cancellation_closed`, "
+    "`already_cancelled` (409).",
 )
 def cancel_my_registration(request: HttpRequest, registration_id: int):
-    registration = get_object_or_404(_my_registrations(request), pk=registration_id)
+    # A registration already cancelled answers why (409), not 404.
+    registration = get_object_or_404(
+        Registration.objects.filter(user=request.user).select_related("session", "occurrence"),
+        pk=registration_id,
+    )
     try:
         services.registration_cancel(registration=registration, by=request.user)
     except ValidationError as error:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from membership.coverage import Coverage, coverage_for
 from membership.models import AttachmentStatus, OrganisationMembership
+from membership.years import membership_year, year_label
 
 from . import tasks
 from .app_settings import app_settings
@@ -52,6 +53,7 @@ class RegistrationError(ValidationError):
 
 
 def _on_commit_send(kind: str, registration: Registration) -> None:
+    """Queue the ``kind`` email (see ``tasks.REGISTRATION_SUBJECTS``) once the write commits."""
     pk = registration.pk
     transaction.on_commit(lambda: tasks.send_registration_email.enqueue(pk, kind))
 
@@ -61,8 +63,18 @@ def _locked_session(session: SessionPage) -> SessionPage:
     return SessionPage.objects.select_for_update(of=("self",)).get(pk=session.pk)
 
 
-def _is_staff(user) -> bool:
-    return bool(user is not None and user.is_active and user.is_staff)
+def _may(user, permission: str) -> bool:
+    """Whether ``user`` holds ``permission``: staff act with the permissions of their Wagtail
+    groups, which do not make them ``is_staff`` (a Django-admin flag)."""
+    return bool(user is not None and user.is_active and user.has_perm(permission))
+
+
+def _contact_hint(session: SessionPage) -> str:
+    """Whom a participant writes to when the portal cannot do it for them."""
+    contact = session.contact
+    if contact is not None and contact.email:
+        return f"écrivez à {contact.email}"
+    return "écrivez au contact de la session"
 
 
 def _slot(session: SessionPage, occurrence: SessionOccurrence | None):
@@ -88,7 +100,14 @@ def _next_position(session: SessionPage) -> int:
 def _fill_free_seats(
     session: SessionPage, occurrence: SessionOccurrence | None
 ) -> list[Registration]:
-    """Promote waiting people, first in line first, while seats are free; email each of them."""
+    """Promote waiting people, first in line first, while seats are free; email each of them.
+
+    Nobody is promoted into a slot that has begun: staff tidying the list after the event must
+    not send "a seat is free" to the people who waited.
+    """
+    starts_at = occurrence.start if occurrence is not None else session.starts_at
+    if starts_at is not None and starts_at <= timezone.now():
+        return []
     promoted = []
     free = _free_seats(session, occurrence)
     for registration in _slot(session, occurrence).waiting():
@@ -132,7 +151,7 @@ def registration_opening_error(
         return RegistrationError(
             "Cette session ne prend pas d'inscription en ligne.", "registration_unavailable"
         )
-    starts_at = occurrence.start if occurrence else session.starts_at
+    starts_at = occurrence.start if occurrence else session.last_registration_start
     if starts_at is None or now >= starts_at:
         return RegistrationError(
             "Les inscriptions sont closes : la session a commencé ou est passée.", "closed"
@@ -145,7 +164,8 @@ def registration_opening_error(
     closes_at = session.registration_closes_at()
     if closes_at and now > closes_at:
         return RegistrationError(
-            f"Les inscriptions sont closes depuis le {session.registration_deadline:%d/%m/%Y}.",
+            "Les inscriptions sont closes : la date limite était le "
+            f"{session.registration_deadline:%d/%m/%Y}.",
             "closed",
         )
     return None
@@ -185,7 +205,7 @@ def registration_create(
     the seats. Sends the confirmation (with an .ics invitation) or the waiting-list email.
     """
     acting_staff = by is not None and by != user
-    if acting_staff and not _is_staff(by):
+    if acting_staff and not _may(by, "catalogue.add_registration"):
         raise PermissionDenied("Seule l'équipe peut inscrire une autre personne.")
     with transaction.atomic():
         session = _locked_session(session)
@@ -203,15 +223,21 @@ def registration_create(
             and session.registration_mode == RegistrationMode.MEMBERS
             and not acting_staff
         ):
+            year = membership_year(on)
             raise RegistrationError(
                 f"Cette session est réservée aux adhérents à jour de leur cotisation : "
-                f"votre adhésion ne couvre pas le {on:%d/%m/%Y}.",
+                f"votre adhésion ne couvre pas le {on:%d/%m/%Y}. Réglez votre cotisation "
+                f"{year_label(year)}, ou celle de votre organisation si vous y êtes rattaché·e, "
+                "puis inscrivez-vous.",
                 "not_covered",
-                params={"on": on},
+                params={"on": on, "year": year},
             )
         if Registration.objects.active().filter(session=session, user=user).exists():
             raise RegistrationError(
-                "Vous êtes déjà inscrit·e à cette session.", "already_registered"
+                "Cette personne est déjà inscrite à cette session."
+                if acting_staff
+                else "Vous êtes déjà inscrit·e à cette session.",
+                "already_registered",
             )
 
         _fill_free_seats(session, occurrence)
@@ -249,10 +275,11 @@ def registration_cancel(*, registration: Registration, by) -> None:
     """Cancel a registration; the first person waiting for the freed seat is confirmed.
 
     The participant may cancel until the cut-off (``PORTAIL_CANCELLATION_CUTOFF_HOURS`` before
-    the start); staff at any time. Emails the cancellation, and the promotion to whoever moves up.
+    the start); staff at any time. Emails the cancellation (saying that the team removed the person
+    when staff did), and the promotion to whoever moves up.
     """
     acting_staff = by != registration.user
-    if acting_staff and not _is_staff(by):
+    if acting_staff and not _may(by, "catalogue.change_registration"):
         raise PermissionDenied("Vous ne pouvez pas annuler l'inscription d'une autre personne.")
     with transaction.atomic():
         session = _locked_session(registration.session)
@@ -264,14 +291,14 @@ def registration_cancel(*, registration: Registration, by) -> None:
             limit = timezone.localtime(cancellation_deadline(registration))
             raise RegistrationError(
                 f"L'annulation en ligne n'est plus possible depuis le {limit:%d/%m/%Y à %H:%M} : "
-                "écrivez au contact de la session.",
+                f"{_contact_hint(session)}.",
                 "cancellation_closed",
             )
         was_confirmed = registration.is_confirmed
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
-        _on_commit_send("cancellation", registration)
+        _on_commit_send("removal" if acting_staff else "cancellation", registration)
         if was_confirmed:
             _fill_free_seats(session, registration.occurrence)
 
@@ -285,11 +312,12 @@ def registration_move(
 ) -> Registration:
     """Staff move a participant of a pick-one session to another date.
 
-    Confirmed at the new date if a seat is free there (or ``override_capacity``), otherwise put at
-    the end of that date's waiting list; the seat left behind goes to the next person waiting.
-    Emails the participant their new situation.
+    A confirmed participant is confirmed at the new date; a full date is refused unless
+    ``override_capacity``, so nobody loses a seat by being moved. A person waiting is confirmed
+    if a seat is free there, otherwise put at the end of that date's waiting list. The seat left
+    behind goes to the next person waiting. Emails the participant their new date.
     """
-    if not _is_staff(by):
+    if not _may(by, "catalogue.change_registration"):
         raise PermissionDenied("Seule l'équipe peut déplacer un participant.")
     with transaction.atomic():
         session = _locked_session(registration.session)
@@ -307,6 +335,14 @@ def registration_move(
         old_occurrence, was_confirmed = registration.occurrence, registration.is_confirmed
         free = _free_seats(session, occurrence)
         confirmed = free is None or free > 0 or override_capacity
+        if was_confirmed and not confirmed:
+            start = timezone.localtime(occurrence.start)
+            raise RegistrationError(
+                f"Le {start:%d/%m/%Y à %H:%M} est complet : cette personne y perdrait sa place "
+                "confirmée. Choisissez une autre date, ou cochez « Confirmer même au-delà des "
+                "places ».",
+                "full",
+            )
         registration.occurrence = occurrence
         registration.status = (
             RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
@@ -314,7 +350,7 @@ def registration_move(
         registration.position = _next_position(session)
         registration.reminder_sent_at = None
         registration.save(update_fields=["occurrence", "status", "position", "reminder_sent_at"])
-        _on_commit_send("confirmation" if confirmed else "waiting", registration)
+        _on_commit_send("move", registration)
         if was_confirmed:
             _fill_free_seats(session, old_occurrence)
     return registration
@@ -322,7 +358,7 @@ def registration_move(
 
 def registration_confirm(*, registration: Registration, by) -> Registration:
     """Staff confirm a person from the waiting list, beyond the capacity if need be."""
-    if not _is_staff(by):
+    if not _may(by, "catalogue.change_registration"):
         raise PermissionDenied("Seule l'équipe peut confirmer une inscription.")
     with transaction.atomic():
         _locked_session(registration.session)
@@ -339,8 +375,14 @@ def registration_confirm(*, registration: Registration, by) -> Registration:
 
 
 def registration_fill_free_seats(*, session: SessionPage, by) -> list[Registration]:
-    """After staff raised the capacity: confirm waiting people into the new seats, with emails."""
-    if not _is_staff(by):
+    """After the capacity was raised: confirm waiting people into the new seats, with emails.
+
+    Whoever may publish the session (and so change its capacity) may fill the seats it frees.
+    """
+    if not (
+        _may(by, "catalogue.change_registration")
+        or (by is not None and session.permissions_for_user(by).can_publish())
+    ):
         raise PermissionDenied("Seule l'équipe peut modifier les places.")
     with transaction.atomic():
         session = _locked_session(session)
@@ -356,7 +398,7 @@ def registration_mark_attendance(
     *, registrations: Iterable[Registration], attended: bool | None, by
 ) -> int:
     """Record whether confirmed participants came (None: not known). Returns how many changed."""
-    if not _is_staff(by):
+    if not _may(by, "catalogue.change_registration"):
         raise PermissionDenied("Seule l'équipe peut noter les présences.")
     pks = [registration.pk for registration in registrations]
     with transaction.atomic():
@@ -410,7 +452,10 @@ def clean_answers(call: WorkingGroupCallPage, answers: dict[str, Any]) -> dict[s
                 errors[key] = f"Répondez à la question « {question.label} »."
             continue
         if question.kind == QuestionKind.CHOICE and value not in question.choice_list:
-            errors[key] = f"Choisissez une réponse proposée pour « {question.label} »."
+            errors[key] = (
+                f"Choisissez une réponse proposée pour « {question.label} » : "
+                f"{' ; '.join(question.choice_list)}."
+            )
         elif question.kind == QuestionKind.SHORT_TEXT and len(value) > SHORT_TEXT_MAX:
             errors[key] = f"{SHORT_TEXT_MAX} caractères au plus pour « {question.label} »."
         elif len(value) > LONG_TEXT_MAX:
@@ -464,7 +509,7 @@ def application_decide_batch(
     *, applications: Iterable[Application], decision: str, note: str = "", by
 ) -> list[Application]:
     """The same decision and note for several applications; each applicant is emailed."""
-    if not _is_staff(by):
+    if not _may(by, "catalogue.change_application"):
         raise PermissionDenied("Seule l'équipe peut décider des candidatures.")
     if decision not in DECISIONS:
         raise RegistrationError(
@@ -491,12 +536,15 @@ def application_decide_batch(
 
 
 def registrations_send_reminders(*, now: dt.datetime | None = None) -> int:
-    """Email the reminder to confirmed participants whose next date is within
-    ``PORTAIL_REMINDER_DAYS_BEFORE`` days. Each registration is reminded once: the sent marker
-    is claimed by a conditional update, so two concurrent runs never both send. Returns the count.
+    """Email the reminder to confirmed participants whose next date falls within
+    ``PORTAIL_REMINDER_DAYS_BEFORE`` calendar days (Paris): with 2, a daily run on Monday
+    reminds the sessions of Monday to Wednesday, whatever the hour it runs or they start.
+    Each registration is reminded once: the sent marker is claimed by a conditional update, so
+    two concurrent runs never both send. Returns the count.
     """
     now = now or timezone.now()
-    horizon = now + dt.timedelta(days=app_settings.REMINDER_DAYS_BEFORE)
+    last_day = timezone.localdate(now) + dt.timedelta(days=app_settings.REMINDER_DAYS_BEFORE)
+    horizon = timezone.make_aware(dt.datetime.combine(last_day, dt.time.max))
     due = (
         Registration.objects.confirmed()
         .filter(reminder_sent_at__isnull=True)

@@ -18,9 +18,13 @@ REGISTRATION_SUBJECTS = {
     "promotion": "Une place s'est libérée : votre inscription à « {title} » est confirmée",
     "reminder": "Rappel : {title} approche",
     "cancellation": "Inscription annulée : {title}",
+    # Staff removed the person; the cancellation template says so.
+    "removal": "Inscription annulée : {title}",
+    # Staff moved the person to another date: confirmed there, or on its waiting list.
+    "move": "Changement de date : {title}",
 }
-# Only these emails go to confirmed participants, so only they carry the meeting link and the
-# invitation.
+TEMPLATES = {"removal": "cancellation"}
+# These emails only leave while the registration is confirmed.
 FOR_CONFIRMED = {"confirmation", "promotion", "reminder"}
 
 APPLICATION_SUBJECTS = {
@@ -67,6 +71,10 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
         return False
     if kind == "waiting" and registration.status != RegistrationStatus.WAITING:
         return False
+    if kind == "move" and registration.status == RegistrationStatus.CANCELLED:
+        return False
+    # The meeting link and the invitation go to confirmed participants and nobody else.
+    for_participant = confirmed and kind in FOR_CONFIRMED | {"move"}
     session = registration.session
     context = {
         "kind": kind,
@@ -76,17 +84,17 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
         "my_registrations_url": _absolute(reverse("catalogue:my_registrations")),
         "slots": registration.slots,
         "waiting_rank": registration.waiting_rank(),
-        # The meeting link goes to confirmed participants and nobody else.
-        "meeting_url": session.meeting_url if kind in FOR_CONFIRMED and session.is_online else "",
+        "meeting_url": session.meeting_url if for_participant and session.is_online else "",
     }
     attachments = []
-    if kind in FOR_CONFIRMED:
+    if for_participant:
         ics = registration_calendar(registration, with_meeting_url=True)
-        attachments.append(("invitation.ics", ics, "text/calendar; method=PUBLISH; charset=utf-8"))
+        # Django adds the charset of a text attachment itself.
+        attachments.append(("invitation.ics", ics, "text/calendar; method=PUBLISH"))
     _send(
         to=registration.user.email,
         subject=REGISTRATION_SUBJECTS[kind].format(title=session.title),
-        template=f"registration_{kind}",
+        template=f"registration_{TEMPLATES.get(kind, kind)}",
         context=context,
         attachments=attachments,
     )

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from membership.years import membership_year, year_label
+from membership.years import year_label
 
 from . import services
 from .invitations import registration_calendar
@@ -53,18 +53,28 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, session: SessionPage, **kwargs):
         super().__init__(*args, **kwargs)
         if session.attendance_mode == AttendanceMode.ONE_DATE:
+            from .templatetags.registration_tags import seats_by_date
+
+            seats = dict(seats_by_date(session))
             field = self.fields["occurrence"]
             field.queryset = session.occurrences.filter(start__gt=timezone.now()).order_by("start")
-            field.label_from_instance = _occurrence_label
+            field.label_from_instance = lambda occurrence: _occurrence_label(
+                occurrence, seats.get(occurrence)
+            )
         else:
             del self.fields["occurrence"]
 
 
-def _occurrence_label(occurrence) -> str:
-    from .templatetags.catalogue_tags import occurrence_label
+def _occurrence_label(occurrence, seats_left: int | None = None) -> str:
+    """The date, its precision, and whether seats are left on it (as the session page says)."""
+    from .templatetags.catalogue_tags import occurrence_label, seats_label
 
     label = occurrence_label(occurrence)
-    return f"{label} ({occurrence.label})" if occurrence.label else label
+    if occurrence.label:
+        label += f" ({occurrence.label})"
+    if seats_left is not None:
+        label += f" — {seats_label(seats_left) if seats_left else 'complet, liste d’attente'}"
+    return label
 
 
 def _live_session(session_id: int) -> SessionPage:
@@ -85,7 +95,7 @@ def register(request, session_id: int):
             )
         except ValidationError as error:
             if error.code == "not_covered":
-                year = membership_year(error.params["on"])
+                year = error.params["year"]
                 # After paying, the person comes back here to finish this registration.
                 next_url = reverse("catalogue:register", args=[session.pk])
                 if form.cleaned_data.get("occurrence"):

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -6,9 +6,11 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from . import admin_views
+from membership.admin_views import LocalisedExportModelAdmin
+
+from . import admin_views, services
 from .models import (
     Application,
     AttendanceMode,
@@ -17,6 +19,7 @@ from .models import (
     Person,
     Registration,
     RegistrationStatus,
+    SessionPage,
     Theme,
 )
 
@@ -109,7 +112,7 @@ class RegistrationButtonHelper(ButtonHelper):
         return buttons
 
 
-class RegistrationAdmin(ModelAdmin):
+class RegistrationAdmin(LocalisedExportModelAdmin):
     model = Registration
     menu_label = "Participants"
     menu_icon = "group"
@@ -194,7 +197,7 @@ class ApplicationButtonHelper(ButtonHelper):
         return buttons
 
 
-class ApplicationAdmin(ModelAdmin):
+class ApplicationAdmin(LocalisedExportModelAdmin):
     model = Application
     menu_label = "Candidatures"
     menu_icon = "form"
@@ -280,6 +283,20 @@ def register_registration_admin_urls():
             name="catalogue_application_batch",
         ),
     ]
+
+
+@hooks.register("after_publish_page")
+def fill_seats_after_publish(request, page):
+    """A session published with more seats confirms the people waiting into them, with emails."""
+    if not isinstance(page, SessionPage) or not page.live:
+        return
+    promoted = services.registration_fill_free_seats(session=page, by=request.user)
+    if promoted:
+        messages.success(
+            request,
+            f"{len(promoted)} personne(s) de la liste d'attente confirmée(s) dans les places "
+            "libres et prévenue(s) par courriel.",
+        )
 
 
 @hooks.register("portail_account_sections")

@@ -1,16 +1,25 @@
 """Staff actions in the Wagtail admin that go through the services: record an offline payment,
-grant provisional coverage, decide an attachment, download a receipt."""
+grant provisional coverage, decide an attachment, download a receipt; and the list exports
+that every staff list of the portal shares."""
+
+import datetime as dt
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.text import capfirst
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import IndexView
 
 from . import services
 from .forms import OfflinePaymentForm, ProvisionalGrantForm
@@ -29,6 +38,78 @@ from .years import membership_year
 def _require(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+class LocalisedExportIndexView(IndexView):
+    """A staff list whose CSV and XLSX exports read as staff expect: times in Europe/Paris,
+    French formats where the file holds text.
+
+    wagtail-modeladmin writes aware datetimes in UTC (ISO text in CSV, the UTC clock in XLSX),
+    booleans as "True", the empty-value dash for any falsy value (a False or a zero amount
+    included), and headings in English title case ("Montant Remboursé (€)").
+    """
+
+    DATETIME_XLSX = "dd/mm/yyyy hh:mm"
+    DATE_XLSX = "dd/mm/yyyy"
+
+    custom_value_preprocess = {
+        dt.datetime: {
+            IndexView.FORMAT_CSV: lambda value: f"{_local(value):%d/%m/%Y %H:%M}",
+            # openpyxl refuses aware datetimes: the Paris wall clock, without its zone.
+            IndexView.FORMAT_XLSX: lambda value: _local(value).replace(tzinfo=None),
+        },
+        dt.date: {
+            IndexView.FORMAT_CSV: lambda value: f"{value:%d/%m/%Y}",
+            IndexView.FORMAT_XLSX: None,
+        },
+        dt.time: {
+            IndexView.FORMAT_CSV: lambda value: f"{value:%H:%M}",
+            IndexView.FORMAT_XLSX: None,
+        },
+        bool: {IndexView.FORMAT_CSV: lambda value: "oui" if value else "non"},
+        list: IndexView.custom_value_preprocess[list],
+    }
+
+    def get_heading(self, queryset, field):
+        heading = self.export_headings.get(field) or label_for_field(
+            field, model=self.model, model_admin=self.model_admin
+        )
+        return capfirst(force_str(heading))
+
+    def to_row_dict(self, item):
+        row = {}
+        for field in self.list_export:
+            _, attr, value = lookup_field(field, item, self.model_admin)
+            if value is None or value == "":
+                value = getattr(
+                    attr, "empty_value_display", self.model_admin.get_empty_value_display(field)
+                )
+            row[field] = value
+        return row
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        cells = super().generate_xlsx_row(worksheet, row_dict, date_format=self.DATETIME_XLSX)
+        for cell, value in zip(cells, row_dict.values(), strict=True):
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                cell.number_format = self.DATE_XLSX
+            yield cell
+
+
+class LocalisedExportModelAdmin(ModelAdmin):
+    """The base of every staff list of the portal (membership and catalogue): see
+    ``LocalisedExportIndexView`` for what its exports write."""
+
+    index_view_class = LocalisedExportIndexView
+
+
+# --------------------------------------------------------------------------- staff actions
 
 
 def cotisations_index_url() -> str:

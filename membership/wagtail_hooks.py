@@ -7,9 +7,10 @@ from django.urls import path, reverse
 from laces.components import Component
 from wagtail import hooks
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from . import admin_views
+from .admin_views import LocalisedExportModelAdmin
 from .models import (
     AttachmentStatus,
     Cotisation,
@@ -82,7 +83,7 @@ class CurrentYearStatusMixin:
         return cotisation.get_status_display() if cotisation else "—"
 
 
-class MemberOrganisationAdmin(CurrentYearStatusMixin, ModelAdmin):
+class MemberOrganisationAdmin(CurrentYearStatusMixin, LocalisedExportModelAdmin):
     model = MemberOrganisation
     menu_label = "Organisations"
     menu_icon = "site"
@@ -114,7 +115,7 @@ class MemberOrganisationAdmin(CurrentYearStatusMixin, ModelAdmin):
         return obj.get_category_display()
 
 
-class MemberProfileAdmin(CurrentYearStatusMixin, ModelAdmin):
+class MemberProfileAdmin(CurrentYearStatusMixin, LocalisedExportModelAdmin):
     model = MemberProfile
     menu_label = "Personnes"
     menu_icon = "user"
@@ -174,7 +175,7 @@ class AttachmentButtonHelper(ButtonHelper):
         return buttons
 
 
-class OrganisationMembershipAdmin(ModelAdmin):
+class OrganisationMembershipAdmin(LocalisedExportModelAdmin):
     model = OrganisationMembership
     menu_label = "Rattachements"
     menu_icon = "link"
@@ -202,7 +203,7 @@ class OrganisationMembershipAdmin(ModelAdmin):
 # --------------------------------------------------------------------------- dues
 
 
-class TariffAdmin(ModelAdmin):
+class TariffAdmin(LocalisedExportModelAdmin):
     model = Tariff
     menu_label = "Tarifs"
     menu_icon = "tag"
@@ -244,7 +245,7 @@ class CotisationPermissionHelper(PermissionHelper):
         return False
 
 
-class CotisationAdmin(ModelAdmin):
+class CotisationAdmin(LocalisedExportModelAdmin):
     model = Cotisation
     menu_label = "Cotisations"
     menu_icon = "form"
@@ -322,7 +323,7 @@ class CotisationAdmin(ModelAdmin):
         )
 
 
-class PaymentAdmin(ModelAdmin):
+class PaymentAdmin(LocalisedExportModelAdmin):
     model = Payment
     menu_label = "Paiements"
     menu_icon = "doc-full-inverse"
@@ -386,7 +387,7 @@ class ReceiptButtonHelper(ButtonHelper):
         return buttons
 
 
-class ReceiptAdmin(ModelAdmin):
+class ReceiptAdmin(LocalisedExportModelAdmin):
     model = Receipt
     menu_label = "Reçus et avoirs"
     menu_icon = "doc-full"
@@ -421,7 +422,7 @@ class ReceiptAdmin(ModelAdmin):
         return obj.cotisation.year
 
 
-class ReminderAdmin(ModelAdmin):
+class ReminderAdmin(LocalisedExportModelAdmin):
     model = Reminder
     menu_label = "Relances"
     menu_icon = "mail"
@@ -431,7 +432,7 @@ class ReminderAdmin(ModelAdmin):
     search_fields = ("organisation__name", "user__email", "recipients")
 
 
-class StripeEventAdmin(ModelAdmin):
+class StripeEventAdmin(LocalisedExportModelAdmin):
     model = StripeEvent
     menu_label = "Événements Stripe"
     menu_icon = "warning"

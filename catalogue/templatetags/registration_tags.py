@@ -1,6 +1,7 @@
 """What the registration box needs to know about the visitor and a session."""
 
 from django import template
+from django.utils import timezone
 
 from catalogue.models import Application, AttendanceMode, Registration, RegistrationStatus
 
@@ -31,9 +32,11 @@ def my_application(context, call):
 
 @register.simple_tag
 def seats_by_date(session):
-    """For pick-one sessions: [(occurrence, seats left or None)] in date order."""
+    """For pick-one sessions: [(occurrence, seats left or None)] in date order, for the dates
+    not started yet (the only ones open to registration)."""
     if session.attendance_mode != AttendanceMode.ONE_DATE:
         return []
+    now = timezone.now()
     counts = {}
     for occurrence_id in session.registrations.filter(
         status=RegistrationStatus.CONFIRMED
@@ -47,4 +50,5 @@ def seats_by_date(session):
             else max(session.capacity - counts.get(occurrence.pk, 0), 0),
         )
         for occurrence in session.sorted_occurrences
+        if occurrence.start > now
     ]

@@ -16,14 +16,12 @@ def member(year: int, **user_fields):
     return user
 
 
-def member_for(session, **user_fields):
-    """A person with a paid cotisation for every year the session's dates fall in.
-
-    A session whose dates are a few weeks away straddles New Year every December.
-    """
-    user = UserFactory(**user_fields)
-    years = {timezone.localdate(o.start).year for o in session.sorted_occurrences}
-    for year in sorted(years):
+def session_member(session):
+    """A person paid up for every year the session's dates fall in (a session may straddle
+    New Year, as two dates some weeks from now do in December)."""
+    years = sorted({timezone.localdate(o.start).year for o in session.sorted_occurrences})
+    user = member(years[0])
+    for year in years[1:]:
         CotisationFactory(user=user, year=year, status=CotisationStatus.PAID)
     return user
 

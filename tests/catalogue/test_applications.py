@@ -81,7 +81,8 @@ def test_required_answers_choices_and_lengths_are_checked(call):
     )
     assert set(errors) == {expectations, organisation, profile, remark}
     assert "Répondez" in errors[expectations][0]
-    assert "proposée" in errors[profile][0]
+    # The person (or the front end) learns which answers the question accepts.
+    assert errors[profile][0].endswith("Élu·e ; Agent de développement ; Bénévole.")
     assert not Application.objects.exists()
 
 

@@ -1,5 +1,6 @@
 """Staff manage participants and applications in the Wagtail admin."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -16,8 +17,13 @@ from catalogue.models import (
     RegistrationStatus,
 )
 from catalogue.services import application_submit, registration_create
-from tests.catalogue.factories import SessionPageFactory, WorkingGroupCallPageFactory, in_weeks
-from tests.catalogue.registration_helpers import emails_to, member
+from tests.catalogue.factories import (
+    SessionPageFactory,
+    WorkingGroupCallPageFactory,
+    in_weeks,
+    paris,
+)
+from tests.catalogue.registration_helpers import emails_to, member, session_member
 from tests.membership.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +62,27 @@ def test_participants_list_filtered_by_session_and_exported(admin_client):
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     emails = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(emails) == sorted([seat.user.email, waiting.user.email])
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_participants_export_gives_paris_time(admin_client, export_format):
+    session = SessionPageFactory()
+    registration = registration_create(session=session, user=member(year_of(session)))
+    # 23:30 in Paris is 22:30 in UTC, the clock the database keeps.
+    Registration.objects.filter(pk=registration.pk).update(created_at=paris(2025, 1, 31, 23, 30))
+    response = admin_client.get(
+        reverse("catalogue_registration_modeladmin_index"), {"export": export_format}
+    )
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if export_format == "csv":
+        row = content.decode().splitlines()[1]
+        assert row.endswith(",31/01/2025 23:30")
+    else:
+        sheet = load_workbook(io.BytesIO(content)).active
+        headings = [cell.value for cell in sheet[1]]
+        created = dict(zip(headings, sheet[2], strict=True))["Inscrite le"]
+        assert created.value == dt.datetime(2025, 1, 31, 23, 30)
+        assert created.number_format == "dd/mm/yyyy hh:mm"
 
 
 def test_staff_add_a_person_beyond_capacity(admin_client, staff):
@@ -160,3 +187,121 @@ def test_review_applications_one_by_one_and_in_a_batch(
 
     export = admin_client.get(f"{index}?export=csv")
     assert "Réponse 2" in b"".join(export.streaming_content).decode()
+
+
+def test_staff_of_a_wagtail_group_act_without_the_django_admin_flag(
+    django_capture_on_commit_callbacks,
+):
+    from django.contrib.auth.models import Group, Permission
+
+    # Staff created in Wagtail's user admin get their rights from groups, not from is_staff.
+    team = Group.objects.create(name="Équipe inscriptions")
+    team.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["catalogue", "wagtailadmin"],
+            codename__in=[
+                "access_admin",
+                "view_registration",
+                "change_registration",
+                "view_application",
+                "change_application",
+            ],
+        )
+    )
+    clerk = UserFactory(is_staff=False)
+    clerk.groups.add(team)
+    client = Client()
+    client.force_login(clerk)
+    session = SessionPageFactory()
+    registration = registration_create(session=session, user=member(year_of(session)))
+    call = WorkingGroupCallPageFactory()
+    question = str(call.questions.get().pk)
+    application = application_submit(call=call, user=UserFactory(), answers={question: "Oui"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = client.post(
+            reverse("catalogue_registration_action", args=[registration.pk, "retirer"])
+        )
+        decided = client.post(
+            reverse("catalogue_application_decide", args=[application.pk]),
+            {"decision": ApplicationStatus.SELECTED, "note": ""},
+        )
+
+    assert removed.status_code == 302 and decided.status_code == 302
+    registration.refresh_from_db()
+    application.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert application.status == ApplicationStatus.SELECTED
+
+
+def test_moving_a_participant_to_a_full_date_is_refused_unless_capacity_is_overridden(
+    admin_client,
+):
+    session = SessionPageFactory(
+        attendance_mode=AttendanceMode.ONE_DATE,
+        capacity=1,
+        occurrences=[(in_weeks(3, 9), in_weeks(3, 12)), (in_weeks(5, 9), in_weeks(5, 12))],
+    )
+    first, second = session.sorted_occurrences
+    moving = registration_create(session=session, user=session_member(session), occurrence=first)
+    registration_create(session=session, user=session_member(session), occurrence=second)
+    url = reverse("catalogue_registration_move", args=[moving.pk])
+
+    refused = admin_client.post(url, {"occurrence": second.pk})
+    assert refused.status_code == 200
+    assert "est complet : cette personne y perdrait sa place confirmée" in (
+        refused.content.decode()
+    )
+    moving.refresh_from_db()
+    assert moving.occurrence == first and moving.is_confirmed
+
+    admin_client.post(url, {"occurrence": second.pk, "override_capacity": "on"})
+    moving.refresh_from_db()
+    assert moving.occurrence == second and moving.is_confirmed
+
+
+def test_publishing_more_seats_confirms_the_people_waiting(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from wagtail.test.utils.form_data import inline_formset
+
+    from catalogue.models import SessionPage
+    from tests.catalogue.factories import CatalogueIndexPageFactory
+    from tests.catalogue.test_admin import PUBLISH, add_url, admin_datetime, session_data
+
+    catalogue = CatalogueIndexPageFactory()
+    created = admin_client.post(
+        add_url(SessionPage, catalogue), {**session_data(capacity="1"), **PUBLISH}
+    )
+    assert created.status_code == 302
+    session = SessionPage.objects.child_of(catalogue).get()
+    year = year_of(session)
+    registration_create(session=session, user=member(year))
+    waiting = [registration_create(session=session, user=member(year)) for _ in range(2)]
+    occurrence = session.sorted_occurrences[0]
+    more_seats = session_data(
+        capacity="2",
+        occurrences=inline_formset(
+            [
+                {
+                    "id": str(occurrence.pk),
+                    "start": admin_datetime(occurrence.start),
+                    "end": admin_datetime(occurrence.end),
+                    "label": "",
+                }
+            ],
+            initial=1,
+            min=1,
+        ),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = admin_client.post(
+            reverse("wagtailadmin_pages:edit", args=[session.pk]), {**more_seats, **PUBLISH}
+        )
+
+    assert edited.status_code == 302
+    statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
+    assert statuses == [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
+    assert "place s'est libérée" in emails_to(waiting[0].user)[0].subject
+    assert emails_to(waiting[1].user) == []

@@ -1,5 +1,7 @@
 """The registration and application API: refusals with a code, privacy, CSRF."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -8,7 +10,7 @@ from django.utils import timezone
 from catalogue.models import AttendanceMode, Registration, RegistrationStatus, SessionFormat
 from catalogue.services import registration_create
 from tests.catalogue.factories import SessionPageFactory, WorkingGroupCallPageFactory, in_weeks
-from tests.catalogue.registration_helpers import emails_to, member, member_for
+from tests.catalogue.registration_helpers import emails_to, member, session_member
 from tests.membership.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,9 @@ def test_refusals_carry_a_code_and_a_french_detail():
     assert response.status_code == 403
     assert response.json()["code"] == "not_covered"
     assert "cotisation" in response.json()["detail"]
+    # The way to pay: which year, through the checkout endpoint the field describes.
+    assert response.json()["year"] == year_of(session)
+    assert f"Réglez votre cotisation {year_of(session)}" in response.json()["detail"]
 
     covered = client_for(member(year_of(session)))
     assert register(covered, session).status_code == 201
@@ -69,7 +74,7 @@ def test_pick_one_session_needs_a_date_of_its_own():
         attendance_mode=AttendanceMode.ONE_DATE,
         occurrences=[(in_weeks(3, 9), in_weeks(3, 12)), (in_weeks(5, 9), in_weeks(5, 12))],
     )
-    client = client_for(member_for(session))
+    client = client_for(session_member(session))
     assert register(client, session).json()["code"] == "date_required"
     assert register(client, session, occurrence_id=999999).status_code == 400
     second = session.sorted_occurrences[1]
@@ -140,8 +145,15 @@ def test_cancel_through_the_api_promotes_the_next(django_capture_on_commit_callb
     queued.refresh_from_db()
     assert queued.is_confirmed
     assert "place s'est libérée" in emails_to(waiting)[0].subject
+    # Cancelling twice says why rather than "not found".
     again = client_for(owner).delete(f"/api/me/registrations/{seat.pk}/")
-    assert again.status_code == 404
+    assert again.status_code == 409
+    assert again.json() == {
+        "code": "already_cancelled",
+        "detail": "Cette inscription est déjà annulée.",
+        "errors": None,
+        "year": None,
+    }
 
 
 def test_the_meeting_link_is_in_no_api_response(django_capture_on_commit_callbacks):
@@ -201,3 +213,13 @@ def test_registrations_endpoint_is_only_for_sessions():
         f"/api/catalogue/{call.pk}/registrations/", {}, content_type="application/json"
     )
     assert response.status_code == 404
+
+
+def test_times_answer_in_paris_time():
+    session = SessionPageFactory()
+    client = client_for(member(year_of(session)))
+    created = register(client, session).json()
+    for moment in (created["created_at"], created["cancellable_until"]):
+        parsed = dt.datetime.fromisoformat(moment)
+        # Paris is never at UTC's offset: "Z" or "+00:00" would be UTC.
+        assert parsed.utcoffset() == timezone.localtime(parsed).utcoffset() != dt.timedelta(0)

@@ -1,5 +1,7 @@
 """Registering, cancelling and applying from the site's pages."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -15,7 +17,7 @@ from catalogue.models import (
 )
 from catalogue.services import registration_create
 from tests.catalogue.factories import SessionPageFactory, WorkingGroupCallPageFactory, in_weeks
-from tests.catalogue.registration_helpers import emails_to, member, member_for
+from tests.catalogue.registration_helpers import emails_to, member, session_member
 from tests.membership.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,10 +87,62 @@ def test_pick_one_date_from_the_page():
         )
     )
     second = session.sorted_occurrences[1]
-    client = client_for(member_for(session))
+    client = client_for(session_member(session))
     assert 'name="occurrence"' in client.get(session.url).content.decode()
     client.post(f"/inscriptions/session/{session.pk}/", {"occurrence": second.pk})
     assert Registration.objects.get().occurrence == second
+
+
+def test_a_pick_one_session_takes_people_for_its_later_date_once_the_first_is_past():
+    past = timezone.localtime() - timezone.timedelta(days=7)
+    session = published(
+        SessionPageFactory(
+            attendance_mode=AttendanceMode.ONE_DATE,
+            occurrences=[
+                (past, past + timezone.timedelta(hours=2)),
+                (in_weeks(3, 9), in_weeks(3, 12)),
+            ],
+        )
+    )
+    _, later = session.sorted_occurrences
+    client = client_for(session_member(session))
+    html = client.get(session.url).content.decode()
+    assert "Inscriptions closes" not in html
+    assert re.findall(r'name="occurrence" value="(\d+)"', html) == [str(later.pk)]
+    assert (
+        "Confirmer mon inscription"
+        in client.get(f"/inscriptions/session/{session.pk}/").content.decode()
+    )
+    client.post(f"/inscriptions/session/{session.pk}/", {"occurrence": later.pk})
+    assert Registration.objects.get().occurrence == later
+    # A session attended at all its dates still closes when its first date starts.
+    all_dates = published(
+        SessionPageFactory(
+            occurrences=[
+                (past, past + timezone.timedelta(hours=2)),
+                (in_weeks(3, 9), in_weeks(3, 12)),
+            ],
+        )
+    )
+    assert "Inscriptions closes" in Client().get(all_dates.url).content.decode()
+
+
+def test_the_registration_page_says_which_dates_are_full():
+    session = published(
+        SessionPageFactory(
+            attendance_mode=AttendanceMode.ONE_DATE,
+            capacity=1,
+            occurrences=[(in_weeks(3, 9), in_weeks(3, 12)), (in_weeks(5, 9), in_weeks(5, 12))],
+        )
+    )
+    first, _ = session.sorted_occurrences
+    registration_create(session=session, user=session_member(session), occurrence=first)
+    html = client_for(session_member(session)).get(f"/inscriptions/session/{session.pk}/")
+    labels = re.findall(r"<label[^>]*>\s*<input[^>]*>\s*([^<]+)</label>", html.content.decode())
+    assert [label.split(" — ")[-1].strip() for label in labels] == [
+        "complet, liste d’attente",
+        "1 place restante",
+    ]
 
 
 def test_not_covered_is_told_how_to_pay_and_comes_back_to_the_registration():

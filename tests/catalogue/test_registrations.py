@@ -24,15 +24,16 @@ from catalogue.services import (
     registration_mark_attendance,
     registration_move,
     registration_opening_error,
+    registrations_send_reminders,
 )
 from membership.models import CotisationStatus
 from tests.catalogue.factories import SessionPageFactory, in_weeks, paris
 from tests.catalogue.registration_helpers import (
     emails_to,
     member,
-    member_for,
     organisation_member,
     provisional_member,
+    session_member,
 )
 from tests.membership.factories import CotisationFactory, UserFactory
 
@@ -273,13 +274,13 @@ class TestPickOneDate:
         first_date, second_date = session.sorted_occurrences
         statuses = [
             registration_create(
-                session=session, user=member_for(session), occurrence=first_date
+                session=session, user=session_member(session), occurrence=first_date
             ).status
             for _ in range(3)
         ]
         assert statuses == ["confirmed", "confirmed", "waiting"]
         other = registration_create(
-            session=session, user=member_for(session), occurrence=second_date
+            session=session, user=session_member(session), occurrence=second_date
         )
         assert other.is_confirmed
         fresh = SessionPage.objects.get(pk=session.pk)
@@ -288,7 +289,7 @@ class TestPickOneDate:
     def test_a_date_is_required_and_must_be_the_sessions(self):
         session = self.make_session()
         other_session = self.make_session()
-        user = member_for(session)
+        user = session_member(session)
         assert refusal_code(lambda: registration_create(session=session, user=user)) == (
             "date_required"
         )
@@ -300,13 +301,15 @@ class TestPickOneDate:
     def test_cancellation_promotes_on_the_same_date_only(self):
         session = self.make_session(capacity=1)
         first_date, second_date = session.sorted_occurrences
-        seat = registration_create(session=session, user=member_for(session), occurrence=first_date)
-        other_date_waiting = registration_create(
-            session=session, user=member_for(session), occurrence=second_date
+        seat = registration_create(
+            session=session, user=session_member(session), occurrence=first_date
         )
-        registration_create(session=session, user=member_for(session), occurrence=second_date)
+        other_date_waiting = registration_create(
+            session=session, user=session_member(session), occurrence=second_date
+        )
+        registration_create(session=session, user=session_member(session), occurrence=second_date)
         same_date_waiting = registration_create(
-            session=session, user=member_for(session), occurrence=first_date
+            session=session, user=session_member(session), occurrence=first_date
         )
         registration_cancel(registration=seat, by=seat.user)
         same_date_waiting.refresh_from_db()
@@ -318,10 +321,10 @@ class TestPickOneDate:
         session = self.make_session(capacity=1)
         first_date, second_date = session.sorted_occurrences
         moving = registration_create(
-            session=session, user=member_for(session), occurrence=first_date
+            session=session, user=session_member(session), occurrence=first_date
         )
         waiting = registration_create(
-            session=session, user=member_for(session), occurrence=first_date
+            session=session, user=session_member(session), occurrence=first_date
         )
         mail.outbox.clear()
         moved = committed(registration_move, registration=moving, occurrence=second_date, by=staff)
@@ -329,6 +332,99 @@ class TestPickOneDate:
         assert moved.occurrence == second_date and moved.is_confirmed
         assert waiting.is_confirmed
         assert len(emails_to(moving.user)) == 1 and len(emails_to(waiting.user)) == 1
+
+    def test_moved_participant_is_told_the_new_date_and_the_invitation_replaces_the_old(
+        self, staff, committed
+    ):
+        from icalendar import Calendar
+
+        session = self.make_session(capacity=1)
+        first_date, second_date = session.sorted_occurrences
+        user = session_member(session)
+        registration = committed(
+            registration_create, session=session, user=user, occurrence=first_date
+        )
+        committed(registration_move, registration=registration, occurrence=second_date, by=staff)
+
+        confirmation, moved = emails_to(user)
+        assert moved.subject == f"Changement de date : {session.title}"
+        assert "L'équipe a changé la date de votre inscription" in moved.body
+        assert "confirmée" in moved.body
+        old_event, new_event = (
+            Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")[0]
+            for message in (confirmation, moved)
+        )
+        # Same event, newer version, new date: calendars update it rather than add a second one.
+        assert new_event["UID"] == old_event["UID"]
+        assert new_event["SEQUENCE"] >= old_event["SEQUENCE"]
+        assert new_event.decoded("DTSTART") == second_date.start
+
+    def test_a_person_waiting_moved_to_a_full_date_waits_there(self, staff, committed):
+        session = self.make_session(capacity=1)
+        first_date, second_date = session.sorted_occurrences
+        registration_create(session=session, user=session_member(session), occurrence=first_date)
+        registration_create(session=session, user=session_member(session), occurrence=second_date)
+        user = session_member(session)
+        waiting = registration_create(session=session, user=user, occurrence=first_date)
+        moved = committed(registration_move, registration=waiting, occurrence=second_date, by=staff)
+        assert moved.status == RegistrationStatus.WAITING and moved.waiting_rank() == 1
+        [message] = emails_to(user)
+        assert "vous êtes sur sa liste d'attente (position 1)" in message.body
+        assert message.attachments == []
+
+
+def test_staff_adding_someone_already_registered_are_told_so_in_the_third_person(staff):
+    session = SessionPageFactory()
+    user = member(session_year(session))
+    registration_create(session=session, user=user)
+    with pytest.raises(ValidationError) as caught:
+        registration_create(session=session, user=user, by=staff)
+    assert caught.value.message == "Cette personne est déjà inscrite à cette session."
+
+
+def test_removal_by_staff_says_the_team_cancelled(staff, committed):
+    from tests.catalogue.factories import PersonFactory
+
+    contact = PersonFactory(email="formation@exemple.fr")
+    session = SessionPageFactory(contact=contact)
+    user = member(session_year(session))
+    registration = registration_create(session=session, user=user)
+    committed(registration_cancel, registration=registration, by=staff)
+    [message] = emails_to(user)
+    assert message.subject == f"Inscription annulée : {session.title}"
+    assert "L'équipe a annulé votre inscription" in message.body
+    assert "formation@exemple.fr" in message.body
+    assert "formation@exemple.fr" in message.alternatives[0].content
+
+
+def test_after_the_cut_off_the_refusal_names_the_contact(settings):
+    from tests.catalogue.factories import PersonFactory
+
+    settings.PORTAIL_CANCELLATION_CUTOFF_HOURS = 48
+    soon = timezone.localtime() + dt.timedelta(hours=30)
+    session = SessionPageFactory(
+        occurrences=[(soon, soon + dt.timedelta(hours=2))],
+        contact=PersonFactory(email="formation@exemple.fr"),
+    )
+    user = member(session_year(session))
+    registration = registration_create(session=session, user=user)
+    with pytest.raises(ValidationError) as caught:
+        registration_cancel(registration=registration, by=user)
+    assert caught.value.message.endswith(": écrivez à formation@exemple.fr.")
+
+
+def test_removing_someone_after_the_session_promotes_nobody(staff, committed):
+    session = SessionPageFactory(capacity=1)
+    year = session_year(session)
+    seat = registration_create(session=session, user=member(year))
+    waiting = registration_create(session=session, user=member(year))
+    started = timezone.now() - dt.timedelta(hours=1)
+    session.occurrences.update(start=started, end=started + dt.timedelta(hours=2))
+    mail.outbox.clear()
+    committed(registration_cancel, registration=seat, by=staff)
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.WAITING
+    assert emails_to(waiting.user) == []
 
 
 def test_staff_add_beyond_capacity_and_confirm_from_the_waiting_list(staff):
@@ -390,7 +486,9 @@ class TestDeadlineInParis:
         just_after = paris(2030, 1, 11, 0, 30)
         assert just_after.astimezone(dt.UTC).date() == dt.date(2030, 1, 10)
         refusal = registration_opening_error(session, now=just_after)
-        assert refusal.code == "closed" and "10/01/2030" in refusal.message
+        assert refusal.code == "closed"
+        # It closed at the end of the 10th, not "since the 10th".
+        assert refusal.message.endswith("la date limite était le 10/01/2030.")
 
     def test_open_early_on_the_deadline_day_although_utc_is_still_the_day_before(self):
         session = self.make_session()
@@ -487,6 +585,34 @@ def test_reminder_sent_once_with_the_meeting_link(committed, settings):
     assert [m.subject for m in mail.outbox] == [f"Rappel : {session.title} approche"]
     assert mail.outbox[0].to == [participant.email]
     assert session.meeting_url in mail.outbox[0].body
+
+
+def test_invitation_is_one_text_calendar_part_with_a_single_charset(committed):
+    session = SessionPageFactory()
+    user = member(session_year(session))
+    committed(registration_create, session=session, user=user)
+    [message] = emails_to(user)
+    [part] = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_params() == [("text/calendar", ""), ("method", "PUBLISH"), ("charset", "utf-8")]
+
+
+def test_a_daily_run_reminds_sessions_up_to_the_configured_day(settings, committed):
+    """Run each morning at 7:00, a two-day setting reminds the sessions of the next two days,
+    whatever their hour: not only those starting before 7:00 two days later."""
+    settings.PORTAIL_REMINDER_DAYS_BEFORE = 2
+    session = SessionPageFactory(occurrences=[(in_weeks(3, 9, 30), in_weeks(3, 12))])
+    user = member(session_year(session))
+    committed(registration_create, session=session, user=user)
+    mail.outbox.clear()
+    day = timezone.localdate(session.starts_at)
+
+    def morning(days_before):
+        return paris(day.year, day.month, day.day, 7) - dt.timedelta(days=days_before)
+
+    assert registrations_send_reminders(now=morning(3)) == 0
+    assert committed(registrations_send_reminders, now=morning(2)) == 1
+    assert registrations_send_reminders(now=morning(1)) == 0
+    assert [m.subject for m in emails_to(user)] == [f"Rappel : {session.title} approche"]
 
 
 def test_listings_count_confirmed_seats_in_one_query(django_assert_num_queries):

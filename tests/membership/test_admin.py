@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -238,3 +239,58 @@ def test_a_cotisation_with_money_in_flight_cannot_be_cancelled(staff_client):
     assert "ne peut pas être annulée" in response.content.decode()
     payment.cotisation.refresh_from_db()
     assert payment.cotisation.status == CotisationStatus.PENDING
+
+
+def _registered_model_admins():
+    """Every wagtail-modeladmin list the portal registers, from its index URL."""
+    from wagtail import hooks
+
+    for register_urls in hooks.get_hooks("register_admin_urls"):
+        for pattern in register_urls():
+            if (getattr(pattern, "name", None) or "").endswith("_modeladmin_index"):
+                yield pattern.callback.__self__
+
+
+def test_every_staff_list_exports_through_the_localised_export():
+    from membership.admin_views import LocalisedExportIndexView
+
+    exporting = [admin for admin in _registered_model_admins() if admin.list_export]
+    labels = {admin.model._meta.label for admin in exporting}
+    assert {"catalogue.Registration", "catalogue.Application", "membership.Payment"} <= labels
+    assert all(issubclass(admin.index_view_class, LocalisedExportIndexView) for admin in exporting)
+
+
+def _export(client, url_name, export_format):
+    response = client.get(reverse(url_name), {"export": export_format})
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_exports_write_paris_time_and_french_formats(staff_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    paris = ZoneInfo("Europe/Paris")
+    # 00:30 in Paris on 1 March is still 28 February in UTC.
+    succeeded = dt.datetime(2025, 3, 1, 0, 30, tzinfo=paris)
+    PaymentFactory(
+        succeeded_at=succeeded, received_on=dt.date(2025, 2, 27), amount_refunded=Decimal("0")
+    )
+    AttachmentFactory(is_referent=False)
+
+    csv_text = _export(staff_client, "membership_payment_modeladmin_index", "csv").decode()
+    row = csv_text.splitlines()[1]
+    assert "01/03/2025 00:30" in row and "27/02/2025" in row
+    assert "2025-02-28" not in csv_text and "+00:00" not in csv_text
+    referent = _export(staff_client, "membership_organisationmembership_modeladmin_index", "csv")
+    assert referent.decode().splitlines()[1].split(",")[3] == "non"
+
+    xlsx = _export(staff_client, "membership_payment_modeladmin_index", "xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    headings = [cell.value for cell in sheet[1]]
+    cells = dict(zip(headings, sheet[2], strict=True))
+    assert cells["Réussi le"].value == dt.datetime(2025, 3, 1, 0, 30)
+    assert cells["Réussi le"].number_format == "dd/mm/yyyy hh:mm"
+    assert cells["Reçu le"].number_format == "dd/mm/yyyy"
+    assert cells["Montant remboursé (€)"].value == 0  # not the empty-value dash
