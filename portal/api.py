@@ -127,6 +127,11 @@ def french_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
     if message.startswith("Cannot parse request body"):  # django-ninja's own words
         message = "Le corps de la requête n'est pas du JSON valide."
+    elif message == "CSRF check Failed":
+        message = (
+            "Jeton CSRF manquant ou invalide : envoyez l'en-tête X-CSRFToken avec la valeur "
+            "du cookie csrftoken, ou utilisez un jeton d'API."
+        )
     return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 

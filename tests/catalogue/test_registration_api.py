@@ -89,7 +89,9 @@ def test_anonymous_is_refused_and_browsers_need_the_csrf_token():
     user = member(year_of(session))
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(user)
-    assert register(browser, session).status_code == 403
+    refused = register(browser, session)
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("Jeton CSRF manquant ou invalide")
     assert not Registration.objects.exists()
     browser.get("/inscriptions/mes-inscriptions/")  # sets the CSRF cookie
     token = browser.cookies["csrftoken"].value
