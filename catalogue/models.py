@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -181,9 +181,22 @@ class CatalogueItemQuerySet(PageQuerySet):
         return events.exclude(pk__in=self.upcoming(now).values("pk")).distinct()
 
     def open_for_registration(self, now=None):
-        """Items whose registration (or application) can be made now."""
+        """Items whose registration (or application) can be made now, as their pages say
+        (``registration_state``): a session until its first date starts (a pick-one session
+        until its last date starts), a call until its first meeting."""
         now = now or timezone.now()
         today = timezone.localdate(now)
+        prefix = self._session_path()
+        occurrences = SessionOccurrence.objects.filter(session_id=OuterRef("pk"))
+        session_open = Exists(occurrences.filter(start__gt=now)) & (
+            Q(**{f"{prefix}attendance_mode": AttendanceMode.ONE_DATE})
+            | ~Exists(occurrences.filter(start__lte=now))
+        )
+        if not issubclass(self.model, SessionPage):
+            session_open |= Q(workinggroupcallpage__isnull=False) & (
+                Q(workinggroupcallpage__first_meeting__isnull=True)
+                | Q(workinggroupcallpage__first_meeting__gte=today)
+            )
         return (
             self.filter(
                 registration_mode__in=RegistrationMode.taking_registrations(),
@@ -192,7 +205,7 @@ class CatalogueItemQuerySet(PageQuerySet):
                 Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now),
                 Q(registration_deadline__isnull=True) | Q(registration_deadline__gte=today),
             )
-            .upcoming(now)
+            .filter(session_open)
         )
 
     def for_cards(self):

@@ -201,6 +201,22 @@ def test_filter_open_for_registration(client):
     assert open_session.pk not in not_open and len(not_open) == 4
 
 
+def test_open_filter_agrees_with_the_page_once_a_session_has_begun(client):
+    """Registration stops when a session starts; a pick-one session still takes its later dates."""
+    now = timezone.now()
+    begun = [
+        (now - dt.timedelta(hours=1), now - dt.timedelta(minutes=30)),
+        (in_weeks(2, 10), in_weeks(2, 12)),
+    ]
+    all_dates = SessionPageFactory(occurrences=begun)
+    pick_one = SessionPageFactory(attendance_mode=AttendanceMode.ONE_DATE, occurrences=begun)
+    assert all_dates.registration_state() == "closed"
+    assert pick_one.registration_state() == "open"
+
+    assert ids(client, open="true") == [pick_one.pk]
+    assert ids(client, open="false") == [all_dates.pk]
+
+
 def test_filter_by_cotisation(client):
     members = SessionPageFactory(registration_mode=RegistrationMode.MEMBERS)
     anyone = SessionPageFactory(registration_mode=RegistrationMode.ACCOUNT)
