@@ -27,11 +27,12 @@ def _vtimezone(first_year: int, last_year: int) -> icalendar.Timezone:
     )
 
 
-def _uid_domain() -> str:
+def uid_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "portail"
 
 
-def _absolute_url(page: CatalogueItemPage, request: HttpRequest | None) -> str | None:
+def absolute_url(page: CatalogueItemPage, request: HttpRequest | None = None) -> str | None:
+    """The page's address for calendars and emails: on the request's host, else on SITE_URL."""
     url = page.get_url(request)
     if url is None:
         return None
@@ -60,7 +61,7 @@ def occurrence_event(
     """One date of a session; its UID stays the same as long as the date exists."""
     session: SessionPage = occurrence.session
     event = icalendar.Event()
-    event.add("uid", f"session-occurrence-{occurrence.pk}@{_uid_domain()}")
+    event.add("uid", f"session-occurrence-{occurrence.pk}@{uid_domain()}")
     event.add("dtstamp", timezone.now().astimezone(dt.UTC))
     event.add("dtstart", timezone.localtime(occurrence.start))
     event.add("dtend", timezone.localtime(occurrence.end))
@@ -70,7 +71,7 @@ def occurrence_event(
     location = session.place_label or ("En ligne" if session.is_online else "")
     if location:
         event.add("location", location)
-    url = _absolute_url(session, request)
+    url = absolute_url(session, request)
     if url:
         event.add("url", url)
     return event
@@ -95,7 +96,7 @@ def _first_meeting_event(
     call: WorkingGroupCallPage, *, request: HttpRequest | None
 ) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("uid", f"call-first-meeting-{call.pk}@{_uid_domain()}")
+    event.add("uid", f"call-first-meeting-{call.pk}@{uid_domain()}")
     event.add("dtstamp", timezone.now().astimezone(dt.UTC))
     event.add("dtstart", call.first_meeting)
     event.add("dtend", call.first_meeting + dt.timedelta(days=1))
@@ -103,7 +104,7 @@ def _first_meeting_event(
     event.add("description", call.lead)
     if call.meeting_place:
         event.add("location", call.meeting_place)
-    url = _absolute_url(call, request)
+    url = absolute_url(call, request)
     if url:
         event.add("url", url)
     return event

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from .ical import absolute_url, uid_domain
 from .models import Registration
 
 PRODID = "-//Portail//Inscriptions//FR"
@@ -20,7 +21,7 @@ def registration_calendar(registration: Registration, *, with_meeting_url: bool)
     """
     session = registration.session
     paris = ZoneInfo(settings.TIME_ZONE)
-    page_url = settings.SITE_URL + session.url if session.url else settings.SITE_URL
+    page_url = absolute_url(session) or settings.SITE_URL
     location = session.place_label
     description = [session.lead, "", f"Programme et informations : {page_url}"]
     if session.is_online:
@@ -38,7 +39,7 @@ def registration_calendar(registration: Registration, *, with_meeting_url: bool)
         if not registration.occurrence_id:
             uid += f"-{occurrence.pk}"
         event = Event.new(
-            uid=f"{uid}@{_host()}",
+            uid=f"{uid}@{uid_domain()}",
             sequence=max(int((now - registration.created_at).total_seconds()), 0),
             summary=session.title,
             start=timezone.localtime(occurrence.start, paris),
@@ -51,7 +52,3 @@ def registration_calendar(registration: Registration, *, with_meeting_url: bool)
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
-
-
-def _host() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from .ical import absolute_url
 from .models import Application, ApplicationStatus, Registration, RegistrationStatus
 
 REGISTRATION_SUBJECTS = {
@@ -80,7 +81,7 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
         "kind": kind,
         "registration": registration,
         "session": session,
-        "session_url": session.get_full_url() or _absolute("/"),
+        "session_url": absolute_url(session) or _absolute("/"),
         "my_registrations_url": _absolute(reverse("catalogue:my_registrations")),
         "slots": registration.slots,
         "waiting_rank": registration.waiting_rank(),
@@ -120,7 +121,7 @@ def send_application_email(application_id: int, kind: str) -> bool:
         context={
             "application": application,
             "call": call,
-            "call_url": call.get_full_url() or _absolute("/"),
+            "call_url": absolute_url(call) or _absolute("/"),
             "answers": application.answer_rows(),
             "my_registrations_url": _absolute(reverse("catalogue:my_registrations")),
         },

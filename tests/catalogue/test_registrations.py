@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
+from icalendar import Calendar
 
 from catalogue.models import (
     AttendanceMode,
@@ -531,8 +532,6 @@ def online_session(**fields):
 
 
 def test_confirmation_email_carries_the_meeting_link_and_a_parsable_invitation(committed):
-    from icalendar import Calendar
-
     session = online_session()
     user = member(session_year(session))
     committed(registration_create, session=session, user=user)
@@ -548,6 +547,21 @@ def test_confirmation_email_carries_the_meeting_link_and_a_parsable_invitation(c
     assert event.decoded("DTSTART") == session.starts_at
     assert str(event["DTSTART"].params["TZID"]) == "Europe/Paris"
     assert event["SUMMARY"] == session.title
+
+
+def test_emails_and_invitations_link_to_the_portal_address(committed, settings):
+    """Every link in a registration email starts with SITE_URL, not the Wagtail Site's host."""
+    settings.SITE_URL = "https://portail.example.org"
+    session = SessionPageFactory()
+    user = member(session_year(session))
+    committed(registration_create, session=session, user=user)
+    [message] = emails_to(user)
+    page = f"https://portail.example.org{session.url}"
+    assert f"Programme : {page}" in message.body
+    assert f'href="{page}"' in message.alternatives[0].content
+    [event] = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")
+    assert str(event["URL"]) == page
+    assert str(event["UID"]).endswith("@portail.example.org")
 
 
 def test_meeting_link_never_reaches_people_who_are_not_confirmed(committed):
