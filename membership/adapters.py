@@ -11,8 +11,3 @@ class AccountAdapter(DefaultAccountAdapter):
         if hasattr(user, "username") and not user.username:
             user.username = f"membre-{uuid.uuid4().hex[:16]}"
         super().populate_username(request, user)
-
-    def get_phone(self, user) -> tuple[str, bool] | None:
-        # Accounts have no phone number (the profile's phone is not a login): the headless
-        # API's GET …/account/phone lists none instead of failing.
-        return None
