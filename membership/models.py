@@ -132,8 +132,8 @@ class MemberOrganisation(models.Model):
         return f"{self.name} ({self.town})" if self.town else self.name
 
     def clean(self):
-        # Stored without spaces so that searching by SIRET finds it.
-        self.siret = self.siret.replace(" ", "")
+        # Stored without spaces (pasted ones may be no-break spaces) so that searching finds it.
+        self.siret = "".join(self.siret.split())
 
     @property
     def postal_address(self) -> str:

@@ -18,8 +18,9 @@ def luhn_valid(digits: str) -> bool:
 
 def validate_siret(value: str) -> None:
     """A SIRET is 14 digits whose Luhn checksum is right (spaces are tolerated)."""
-    digits = value.replace(" ", "")
-    if len(digits) != 14 or not digits.isdigit():
+    digits = "".join(value.split())
+    # isdigit() alone lets through other scripts' digits and superscripts, which int() refuses.
+    if len(digits) != 14 or not (digits.isascii() and digits.isdigit()):
         raise ValidationError("Un SIRET comporte 14 chiffres.", code="siret_length")
     if digits.startswith(LA_POSTE_SIREN) and sum(int(char) for char in digits) % 5 == 0:
         return
