@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .validators import validate_siret
-from .years import membership_year
+from .years import YEAR_VALIDATORS, membership_year
 
 
 class MemberCategory(models.TextChoices):
@@ -36,7 +36,7 @@ INDIVIDUAL_CATEGORIES = [MemberCategory.INDIVIDUAL, MemberCategory.REDUCED]
 class Tariff(models.Model):
     """The amount of one year's cotisation for one member category, set by staff."""
 
-    year = models.PositiveIntegerField("année")
+    year = models.PositiveIntegerField("année", validators=YEAR_VALIDATORS)
     category = models.CharField("catégorie", max_length=30, choices=MemberCategory.choices)
     amount = models.DecimalField(
         "montant (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
@@ -257,9 +257,11 @@ class Cotisation(models.Model):
         related_name="cotisations",
         verbose_name="adhérent individuel",
     )
-    year = models.PositiveIntegerField("année")
+    year = models.PositiveIntegerField("année", validators=YEAR_VALIDATORS)
     category = models.CharField("catégorie", max_length=30, choices=MemberCategory.choices)
-    amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
+    amount = models.DecimalField(
+        "montant (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
     status = models.CharField(
         "statut",
         max_length=20,

@@ -6,10 +6,12 @@ from django.db.models import Count, Q, Sum
 from django.urls import path, reverse
 from laces.components import Component
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from . import admin_views
+from .forms import CotisationAdminForm
 from .models import (
     AttachmentStatus,
     Cotisation,
@@ -250,9 +252,9 @@ class CotisationAdmin(ModelAdmin):
     menu_icon = "form"
     button_helper_class = CotisationButtonHelper
     permission_helper_class = CotisationPermissionHelper
-    # States move through the services (payment, provisional grant), never by hand.
+    # States move through the services (payment, provisional grant), never by hand: the form
+    # shows the status without letting it change.
     form_fields_exclude = [
-        "status",
         "paid_at",
         "provisional_until",
         "provisional_granted_by",
@@ -292,6 +294,12 @@ class CotisationAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    def get_edit_handler(self):
+        panels = extract_panel_definitions_from_model_class(
+            self.model, exclude=self.get_form_fields_exclude()
+        )
+        return ObjectList(panels, base_form_class=CotisationAdminForm)
 
     @admin.display(description="titulaire")
     def holder_display(self, obj):
