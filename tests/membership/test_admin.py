@@ -16,7 +16,7 @@ from membership.models import (
     PaymentStatus,
     Receipt,
 )
-from membership.years import membership_year
+from membership.years import membership_year, year_end
 
 from .factories import (
     AttachmentFactory,
@@ -104,8 +104,9 @@ def test_recording_on_an_existing_cotisation(staff_client):
 
 
 def test_granting_provisional_coverage(staff_client):
-    cotisation = CotisationFactory(user=None, organisation=OrganisationFactory())
-    until = timezone.localdate() + dt.timedelta(days=60)
+    year = membership_year()
+    cotisation = CotisationFactory(user=None, organisation=OrganisationFactory(), year=year)
+    until = min(timezone.localdate() + dt.timedelta(days=60), year_end(year))
     staff_client.post(
         reverse("membership_provisional_grant", args=[cotisation.pk]),
         {"until": until.isoformat()},
