@@ -534,7 +534,8 @@ class CotisationsPanel(Component):
             "counts": counts,
             "collected": euros(amount),
             "paid_url": f"{index}?year={year}&status__exact=paid",
-            "pending_url": f"{index}?year={year}&status__exact=pending",
+            # The count takes in the money on its way (SEPA debit, transfer): so does the list.
+            "pending_url": f"{index}?year={year}&status__in=pending,awaiting_funds",
             "attention_url": f"{index}?needs_attention__exact=1",
         }
 
