@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .validators import validate_siret
+from .validators import validate_phone, validate_siret
 from .years import YEAR_VALIDATORS, membership_year
 
 
@@ -70,7 +70,7 @@ class MemberProfile(models.Model):
     )
     first_name = models.CharField("prénom", max_length=100, blank=True)
     last_name = models.CharField("nom", max_length=100, blank=True)
-    phone = models.CharField("téléphone", max_length=30, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True, validators=[validate_phone])
     job_title = models.CharField("fonction", max_length=200, blank=True)
     category = models.CharField(
         "catégorie d’adhérent",

@@ -18,6 +18,7 @@ from membership.models import (
     Cotisation,
     CotisationStatus,
     MemberOrganisation,
+    MemberProfile,
     OrganisationMembership,
     Payment,
     PaymentMethod,
@@ -64,6 +65,37 @@ def staff_client(client):
 
 
 # --------------------------------------------------------------------------- the member's pages
+
+
+def profile_form(**values) -> dict:
+    return {
+        "first_name": "Camille",
+        "last_name": "Martin",
+        "phone": "",
+        "job_title": "",
+        "category": "individual",
+        "address": "",
+        **values,
+    }
+
+
+@pytest.mark.parametrize(
+    "phone", ["appelez-moi", "06", "06 12 34 56 78 ext. 4", "0612345678901234"]
+)
+def test_a_phone_number_that_is_none_is_explained_and_not_saved(client, member, phone):
+    response = client.post(reverse("membership:profile"), profile_form(phone=phone))
+
+    assert response.status_code == 200
+    assert "Indiquez un numéro de téléphone" in text(response)
+    assert MemberProfile.objects.get(user=member).phone == ""
+
+
+@pytest.mark.parametrize("phone", ["06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", ""])
+def test_phone_numbers_as_people_write_them_are_kept(client, member, phone):
+    response = client.post(reverse("membership:profile"), profile_form(phone=phone))
+
+    assert response.status_code == 302
+    assert MemberProfile.objects.get(user=member).phone == phone
 
 
 @pytest.mark.parametrize("organisation", ["abc", "²", "1\x00", "-1"])
