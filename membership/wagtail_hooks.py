@@ -48,6 +48,14 @@ class NoDeletePermissionHelper(PermissionHelper):
         return False
 
 
+class ProfilePermissionHelper(NoDeletePermissionHelper):
+    """A profile belongs to an account, made when the person signs up: staff edit it, and a
+    profile created here would have no account to belong to."""
+
+    def user_can_create(self, user):
+        return False
+
+
 def _button(url: str, label: str, title: str = "") -> dict:
     return {"url": url, "label": label, "classname": "button button-small", "title": title or label}
 
@@ -122,7 +130,7 @@ class MemberProfileAdmin(CurrentYearStatusMixin, ModelAdmin):
     menu_icon = "user"
     holder_field = "user"
     button_helper_class = PersonButtonHelper
-    permission_helper_class = NoDeletePermissionHelper
+    permission_helper_class = ProfilePermissionHelper
     form_fields_exclude = ["user"]
     list_display = ("__str__", "email", "job_title", "category", "organisations", "current_status")
     list_filter = ("category",)

@@ -239,3 +239,26 @@ def test_a_cotisation_with_money_in_flight_cannot_be_cancelled(staff_client):
     assert "ne peut pas être annulée" in response.content.decode()
     payment.cotisation.refresh_from_db()
     assert payment.cotisation.status == CotisationStatus.PENDING
+
+
+def test_staff_edit_people_but_cannot_create_a_profile_without_an_account(staff_client):
+    from membership.models import MemberProfile
+
+    index = staff_client.get(reverse("membership_memberprofile_modeladmin_index"))
+    assert reverse("membership_memberprofile_modeladmin_create") not in index.content.decode()
+
+    response = staff_client.post(
+        reverse("membership_memberprofile_modeladmin_create"),
+        {"first_name": "Sans", "last_name": "Compte", "category": "individual"},
+    )
+
+    assert response.status_code in (302, 403)
+    assert not MemberProfile.objects.exists()
+    profile = ProfileFactory(last_name="Martin")
+    edit = staff_client.post(
+        reverse("membership_memberprofile_modeladmin_edit", args=[profile.pk]),
+        {"first_name": "Camille", "last_name": "Martin-Roux", "category": "individual"},
+    )
+    assert edit.status_code == 302
+    profile.refresh_from_db()
+    assert profile.last_name == "Martin-Roux"
