@@ -251,7 +251,9 @@ def my_cotisation_checkout(request: HttpRequest, payload: CheckoutIn) -> Status:
     success_url, cancel_url = return_urls()
     try:
         cotisation = open_cotisation_for(
-            request.user, holder=holder, year=payload.year or membership_year()
+            request.user,
+            holder=holder,
+            year=membership_year() if payload.year is None else payload.year,
         )
         url = checkout_start(
             cotisation=cotisation, user=request.user, success_url=success_url, cancel_url=cancel_url

@@ -251,7 +251,7 @@ def _by_metadata(candidates, metadata: dict[str, str]) -> Payment | None:
     so another application's ``payment_id`` on the same Stripe account is not taken for ours."""
     payment_id = metadata.get("payment_id", "")
     cotisation_id = metadata.get("cotisation_id", "")
-    if not (payment_id.isdigit() and cotisation_id.isdigit()):
+    if not (payment_id.isdecimal() and cotisation_id.isdecimal()):
         return None
     return candidates.filter(pk=payment_id, cotisation_id=cotisation_id).first()
 

@@ -58,7 +58,8 @@ def open_cotisation_for(user, *, holder: str, year: int) -> Cotisation:
         raise ValidationError(f"La cotisation {year} ne peut pas être réglée en ligne.")
     if holder == OWN:
         return services.cotisation_open(user=user, year=year)
-    organisation = _organisations(user).filter(pk=holder).first() if holder.isdigit() else None
+    # isdecimal(), not isdigit(): « ² » is a digit that int() refuses.
+    organisation = _organisations(user).filter(pk=holder).first() if holder.isdecimal() else None
     if organisation is None:
         raise ValidationError("Vous n’êtes pas rattaché(e) à cette organisation.")
     return services.cotisation_open(organisation=organisation, year=year)
@@ -121,7 +122,7 @@ def _options(user, year: int) -> list[HolderOption]:
 
 def _year(value: str | None) -> int:
     years = payable_years()
-    return int(value) if value and value.isdigit() and int(value) in years else years[0]
+    return int(value) if value and value.isdecimal() and int(value) in years else years[0]
 
 
 @login_required

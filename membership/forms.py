@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from .models import (
     INDIVIDUAL_CATEGORIES,
@@ -9,7 +10,9 @@ from .models import (
     MemberOrganisation,
     MemberProfile,
     PaymentMethod,
+    PaymentStatus,
 )
+from .years import YEAR_VALIDATORS
 
 
 class ProfileForm(forms.ModelForm):
@@ -135,7 +138,7 @@ class OfflinePaymentForm(forms.Form):
         else:
             # From a holder: the year's cotisation is opened at its tariff if needed.
             self.fields["year"] = forms.IntegerField(
-                label="Année de cotisation", initial=year, min_value=2000, max_value=2100
+                label="Année de cotisation", initial=year, validators=YEAR_VALIDATORS
             )
             self.order_fields(["year", "method", "amount", "reference", "received_on"])
 
@@ -146,3 +149,33 @@ class ProvisionalGrantForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Par exemple la date attendue du mandat après un bon de commande.",
     )
+
+
+class CotisationAdminForm(WagtailAdminModelForm):
+    """Staff's form for a cotisation. Its state is shown, not edited: it moves through the
+    services. The state stays on the form so that Django checks the one-live-cotisation-a-year
+    constraints, which read it (without it the database refuses the row with an error page)."""
+
+    # What a receipt, or money on its way, refers to.
+    SETTLED_FIELDS = ["organisation", "user", "year", "category", "amount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].disabled = True
+        self.fields["status"].help_text = "Change avec les paiements et les actions de la liste."
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and self._has_money():
+            for name in self.SETTLED_FIELDS:
+                if name in self.changed_data:
+                    self.add_error(
+                        name,
+                        "Cette cotisation a un paiement reçu ou en cours : ce champ ne change "
+                        "plus (ses reçus y renvoient).",
+                    )
+        return data
+
+    def _has_money(self) -> bool:
+        no_money = [PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.EXPIRED]
+        return self.instance.payments.exclude(status__in=no_money).exists()

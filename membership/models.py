@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .validators import validate_siret
-from .years import membership_year
+from .validators import validate_phone, validate_siret
+from .years import YEAR_VALIDATORS, membership_year
 
 
 class MemberCategory(models.TextChoices):
@@ -36,7 +36,7 @@ INDIVIDUAL_CATEGORIES = [MemberCategory.INDIVIDUAL, MemberCategory.REDUCED]
 class Tariff(models.Model):
     """The amount of one year's cotisation for one member category, set by staff."""
 
-    year = models.PositiveIntegerField("année")
+    year = models.PositiveIntegerField("année", validators=YEAR_VALIDATORS)
     category = models.CharField("catégorie", max_length=30, choices=MemberCategory.choices)
     amount = models.DecimalField(
         "montant (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
@@ -70,7 +70,7 @@ class MemberProfile(models.Model):
     )
     first_name = models.CharField("prénom", max_length=100, blank=True)
     last_name = models.CharField("nom", max_length=100, blank=True)
-    phone = models.CharField("téléphone", max_length=30, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True, validators=[validate_phone])
     job_title = models.CharField("fonction", max_length=200, blank=True)
     category = models.CharField(
         "catégorie d’adhérent",
@@ -132,8 +132,8 @@ class MemberOrganisation(models.Model):
         return f"{self.name} ({self.town})" if self.town else self.name
 
     def clean(self):
-        # Stored without spaces so that searching by SIRET finds it.
-        self.siret = self.siret.replace(" ", "")
+        # Stored without spaces (pasted ones may be no-break spaces) so that searching finds it.
+        self.siret = "".join(self.siret.split())
 
     @property
     def postal_address(self) -> str:
@@ -257,9 +257,11 @@ class Cotisation(models.Model):
         related_name="cotisations",
         verbose_name="adhérent individuel",
     )
-    year = models.PositiveIntegerField("année")
+    year = models.PositiveIntegerField("année", validators=YEAR_VALIDATORS)
     category = models.CharField("catégorie", max_length=30, choices=MemberCategory.choices)
-    amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
+    amount = models.DecimalField(
+        "montant (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
     status = models.CharField(
         "statut",
         max_length=20,

@@ -1,28 +1,36 @@
 """What the portal holds about a person, as JSON they can download."""
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
 from . import signals
-from .models import Cotisation, MemberProfile, OrganisationMembership, Payment, Receipt
+from .models import Cotisation, MemberProfile, OrganisationMembership, Payment, Receipt, Reminder
 
 
 def _iso(value) -> str | None:
+    """A date, or a time in Europe/Paris (the site's time zone), in ISO 8601."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
     return value.isoformat() if value else None
 
 
 def personal_data(user) -> dict[str, Any]:
-    """Everything about ``user``: account, profile, attachments, own cotisations, payments and
-    receipts, plus what other apps add through the ``personal_data_requested`` signal."""
+    """Everything about ``user``: account, profile, attachments, own cotisations, payments,
+    receipts and reminders, API tokens, plus what other apps add through the
+    ``personal_data_requested`` signal."""
     from allauth.account.models import EmailAddress
+    from wagtail.models import APIToken
 
     profile = MemberProfile.objects.filter(user=user).first()
     cotisations = Cotisation.objects.filter(user=user).order_by("year", "pk")
     data: dict[str, Any] = {
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": _iso(timezone.now()),
         "account": {
             "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
             "email_addresses": [
@@ -38,6 +46,7 @@ def personal_data(user) -> dict[str, Any]:
                 "job_title": profile.job_title,
                 "category": profile.category,
                 "address": profile.address,
+                "created_at": _iso(profile.created_at),
             }
             if profile
             else None
@@ -62,6 +71,7 @@ def personal_data(user) -> dict[str, Any]:
                 "status": cotisation.status,
                 "paid_at": _iso(cotisation.paid_at),
                 "provisional_until": _iso(cotisation.provisional_until),
+                "created_at": _iso(cotisation.created_at),
             }
             for cotisation in cotisations
         ],
@@ -73,6 +83,7 @@ def personal_data(user) -> dict[str, Any]:
                 "status": payment.status,
                 "amount_refunded": str(payment.amount_refunded),
                 "reference": payment.reference,
+                "received_on": _iso(payment.received_on),
                 "created_at": _iso(payment.created_at),
                 "succeeded_at": _iso(payment.succeeded_at),
             }
@@ -92,6 +103,19 @@ def personal_data(user) -> dict[str, Any]:
             for receipt in Receipt.objects.filter(cotisation__in=cotisations).order_by(
                 "series", "number"
             )
+        ],
+        "reminders": [
+            {"year": reminder.year, "sent_at": _iso(reminder.sent_at), "to": reminder.recipients}
+            for reminder in Reminder.objects.filter(user=user).order_by("year")
+        ],
+        "api_tokens": [
+            {
+                "name": token.name,
+                "created": _iso(token.created),
+                "last_used_at": _iso(token.last_used_at),
+                "revoked_at": _iso(token.revoked_at),
+            }
+            for token in APIToken.objects.filter(user=user).order_by("created")
         ],
     }
     for _receiver, response in signals.personal_data_requested.send(sender=type(user), user=user):

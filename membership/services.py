@@ -40,7 +40,7 @@ from .models import (
     Reminder,
     Tariff,
 )
-from .years import membership_year, year_label, year_start
+from .years import membership_year, year_end, year_label, year_start
 
 C = CotisationStatus
 P = PaymentStatus
@@ -182,6 +182,13 @@ def provisional_grant(*, cotisation: Cotisation, until: dt.date, granted_by) -> 
     if until < timezone.localdate():
         raise ValidationError(
             "La date de fin de couverture provisoire est déjà passée.", code="until_past"
+        )
+    if until > year_end(cotisation.year):
+        raise ValidationError(
+            f"La couverture provisoire d’une cotisation {year_label(cotisation.year)} ne peut pas "
+            f"aller au-delà du {year_end(cotisation.year):%d/%m/%Y}, fin de cette année "
+            "d’adhésion.",
+            code="until_after_year",
         )
     if cotisation.status not in {C.PENDING, C.AWAITING_FUNDS, C.PROVISIONAL}:
         raise ValidationError(
@@ -467,7 +474,7 @@ def offline_payment_record(
     """Record a cheque, transfer or administrative mandate received by staff, in one step.
 
     Creates a succeeded ``Payment``, marks the cotisation paid and issues its receipt. Recording
-    the same method and reference twice returns the first payment.
+    the same payment twice (method, reference, amount and date) returns the first one.
     """
     if method not in PaymentMethod.offline():
         raise ValidationError(
@@ -479,9 +486,20 @@ def offline_payment_record(
     if received_on > timezone.localdate():
         raise ValidationError("La date de réception ne peut pas être dans le futur.", code="date")
     cotisation = _locked_cotisation(cotisation.pk)
+    # Money for year N may come once reminders are out, in year N - 1; earlier is a typing error.
+    if received_on < year_start(cotisation.year - 1):
+        raise ValidationError(
+            f"La date de réception ({received_on:%d/%m/%Y}) est trop ancienne pour une cotisation "
+            f"{year_label(cotisation.year)} : vérifiez-la.",
+            code="date",
+        )
     if reference:
         already = cotisation.payments.filter(
-            method=method, reference=reference, status=P.SUCCEEDED
+            method=method,
+            reference=reference,
+            amount=amount,
+            received_on=received_on,
+            status=P.SUCCEEDED,
         ).first()
         if already:
             return already

@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 
 # La Poste's establishments share one SIREN and follow another checksum rule.
@@ -18,8 +20,9 @@ def luhn_valid(digits: str) -> bool:
 
 def validate_siret(value: str) -> None:
     """A SIRET is 14 digits whose Luhn checksum is right (spaces are tolerated)."""
-    digits = value.replace(" ", "")
-    if len(digits) != 14 or not digits.isdigit():
+    digits = "".join(value.split())
+    # isdigit() alone lets through other scripts' digits and superscripts, which int() refuses.
+    if len(digits) != 14 or not (digits.isascii() and digits.isdigit()):
         raise ValidationError("Un SIRET comporte 14 chiffres.", code="siret_length")
     if digits.startswith(LA_POSTE_SIREN) and sum(int(char) for char in digits) % 5 == 0:
         return
@@ -27,4 +30,18 @@ def validate_siret(value: str) -> None:
         raise ValidationError(
             "Ce SIRET n’est pas valide : vérifiez les chiffres (clé de contrôle incorrecte).",
             code="siret_checksum",
+        )
+
+
+PHONE_CHARACTERS = re.compile(r"\+?[0-9 .()\-\xa0]+")
+
+
+def validate_phone(value: str) -> None:
+    """A phone number as people write it: digits, spaces, dots, dashes, brackets, a leading +."""
+    digits = sum(char.isascii() and char.isdigit() for char in value)
+    if not PHONE_CHARACTERS.fullmatch(value) or not 6 <= digits <= 15:
+        raise ValidationError(
+            "Indiquez un numéro de téléphone : des chiffres, avec si besoin des espaces, des "
+            "points ou des tirets, et « + » devant l’indicatif (par exemple 06 12 34 56 78).",
+            code="phone",
         )

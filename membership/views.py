@@ -181,7 +181,11 @@ def attachment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not services.can_decide_attachment(request.user, attachment.organisation):
         raise Http404
-    confirm = request.POST.get("decision") == "confirm"
+    decision = request.POST.get("decision")
+    if decision not in {"confirm", "reject"}:
+        messages.error(request, "Choisissez de confirmer ou de refuser la demande.")
+        return redirect("membership:account")
+    confirm = decision == "confirm"
     try:
         services.attachment_decide(attachment=attachment, confirm=confirm, decided_by=request.user)
     except ValidationError as exc:
@@ -212,8 +216,9 @@ def membership_form_view(request: HttpRequest) -> HttpResponse:
     requested_year = request.GET.get("annee", "")
     year = int(requested_year) if requested_year in {str(current), str(current + 1)} else current
     organisation = None
-    if request.GET.get("organisation"):
-        organisation = confirmed_organisations(user).filter(pk=request.GET["organisation"]).first()
+    if organisation_id := request.GET.get("organisation", ""):
+        if organisation_id.isdecimal():
+            organisation = confirmed_organisations(user).filter(pk=organisation_id).first()
         if organisation is None:
             raise Http404
     profile = profile_for(user)

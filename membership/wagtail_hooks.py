@@ -6,11 +6,13 @@ from django.db.models import Count, Q, Sum
 from django.urls import path, reverse
 from laces.components import Component
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from . import admin_views
 from .admin_views import LocalisedExportModelAdmin
+from .forms import CotisationAdminForm
 from .models import (
     AttachmentStatus,
     Cotisation,
@@ -44,6 +46,14 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 
 class NoDeletePermissionHelper(PermissionHelper):
     def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class ProfilePermissionHelper(NoDeletePermissionHelper):
+    """A profile belongs to an account, made when the person signs up: staff edit it, and a
+    profile created here would have no account to belong to."""
+
+    def user_can_create(self, user):
         return False
 
 
@@ -121,7 +131,7 @@ class MemberProfileAdmin(CurrentYearStatusMixin, LocalisedExportModelAdmin):
     menu_icon = "user"
     holder_field = "user"
     button_helper_class = PersonButtonHelper
-    permission_helper_class = NoDeletePermissionHelper
+    permission_helper_class = ProfilePermissionHelper
     form_fields_exclude = ["user"]
     list_display = ("__str__", "email", "job_title", "category", "organisations", "current_status")
     list_filter = ("category",)
@@ -251,9 +261,9 @@ class CotisationAdmin(LocalisedExportModelAdmin):
     menu_icon = "form"
     button_helper_class = CotisationButtonHelper
     permission_helper_class = CotisationPermissionHelper
-    # States move through the services (payment, provisional grant), never by hand.
+    # States move through the services (payment, provisional grant), never by hand: the form
+    # shows the status without letting it change.
     form_fields_exclude = [
-        "status",
         "paid_at",
         "provisional_until",
         "provisional_granted_by",
@@ -293,6 +303,12 @@ class CotisationAdmin(LocalisedExportModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    def get_edit_handler(self):
+        panels = extract_panel_definitions_from_model_class(
+            self.model, exclude=self.get_form_fields_exclude()
+        )
+        return ObjectList(panels, base_form_class=CotisationAdminForm)
 
     @admin.display(description="titulaire")
     def holder_display(self, obj):
@@ -527,7 +543,8 @@ class CotisationsPanel(Component):
             "counts": counts,
             "collected": euros(amount),
             "paid_url": f"{index}?year={year}&status__exact=paid",
-            "pending_url": f"{index}?year={year}&status__exact=pending",
+            # The count takes in the money on its way (SEPA debit, transfer): so does the list.
+            "pending_url": f"{index}?year={year}&status__in=pending,awaiting_funds",
             "attention_url": f"{index}?needs_attention__exact=1",
         }
 

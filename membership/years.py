@@ -6,9 +6,17 @@ September, year 2026 runs from 1 September 2026 to 31 August 2027.
 
 import datetime as dt
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from .app_settings import app_settings
+
+# The years a tariff or a cotisation may be for: beyond them, a typing mistake.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_VALIDATORS = [
+    MinValueValidator(FIRST_YEAR, f"Indiquez une année entre {FIRST_YEAR} et {LAST_YEAR}."),
+    MaxValueValidator(LAST_YEAR, f"Indiquez une année entre {FIRST_YEAR} et {LAST_YEAR}."),
+]
 
 
 def membership_year(on: dt.date | None = None) -> int:

@@ -16,7 +16,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("api/", api.urls),
     path("comptes/", include("allauth.urls")),
-    path("_allauth/", include("allauth.headless.urls")),
+    path("_allauth/", include("membership.headless_urls")),
     path("recherche/", include("search.urls")),
     path("membership/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("adhesion/paiement/", include("membership.checkout_urls")),

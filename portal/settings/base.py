@@ -271,3 +271,5 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 # Membership: allauth gives Django's username field an opaque value (people sign in by email);
 # PORTAIL_MEMBERSHIP_* settings are documented in membership/app_settings.py.
 ACCOUNT_ADAPTER = "membership.adapters.AccountAdapter"
+# allauth names people by their name or email in its messages, never by the opaque username.
+ACCOUNT_USER_DISPLAY = "membership.adapters.user_display"

@@ -8,6 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from membership import services
 from membership.models import (
@@ -216,6 +217,25 @@ def test_personal_data_download(client):
     assert data["payments"][0]["amount"] == "30.00"
     assert data["receipts"][0]["number"].endswith("-000001")
     assert len(data["organisations"]) == 1
+
+
+def test_personal_data_holds_reminders_and_api_tokens_with_paris_times(client):
+    from wagtail.models import APIToken
+
+    user = CotisationFactory(year=2025, status=CotisationStatus.PAID).user
+    services.reminder_send(year=2026, user=user)
+    APIToken.objects.create(user=user, name="Tableur de suivi", key_hash="x" * 64, prefix="abc")
+    client.force_login(user)
+
+    data = json.loads(client.get(reverse("membership:data_export")).content)
+
+    assert data["reminders"] == [
+        {"year": 2026, "sent_at": data["reminders"][0]["sent_at"], "to": user.email}
+    ]
+    assert [token["name"] for token in data["api_tokens"]] == ["Tableur de suivi"]
+    paris = dt.datetime.fromisoformat(data["reminders"][0]["sent_at"]).utcoffset()
+    assert paris == timezone.localtime().utcoffset() != dt.timedelta(0)
+    assert dt.datetime.fromisoformat(data["exported_at"]).utcoffset() == paris
 
 
 def test_account_deletion_keeps_anonymised_financial_records(client):

@@ -17,7 +17,7 @@ from membership.models import (
     PaymentStatus,
     Receipt,
 )
-from membership.years import membership_year
+from membership.years import membership_year, year_end
 
 from .factories import (
     AttachmentFactory,
@@ -105,8 +105,9 @@ def test_recording_on_an_existing_cotisation(staff_client):
 
 
 def test_granting_provisional_coverage(staff_client):
-    cotisation = CotisationFactory(user=None, organisation=OrganisationFactory())
-    until = timezone.localdate() + dt.timedelta(days=60)
+    year = membership_year()
+    cotisation = CotisationFactory(user=None, organisation=OrganisationFactory(), year=year)
+    until = min(timezone.localdate() + dt.timedelta(days=60), year_end(year))
     staff_client.post(
         reverse("membership_provisional_grant", args=[cotisation.pk]),
         {"until": until.isoformat()},
@@ -294,3 +295,26 @@ def test_exports_write_paris_time_and_french_formats(staff_client):
     assert cells["Réussi le"].number_format == "dd/mm/yyyy hh:mm"
     assert cells["Reçu le"].number_format == "dd/mm/yyyy"
     assert cells["Montant remboursé (€)"].value == 0  # not the empty-value dash
+
+
+def test_staff_edit_people_but_cannot_create_a_profile_without_an_account(staff_client):
+    from membership.models import MemberProfile
+
+    index = staff_client.get(reverse("membership_memberprofile_modeladmin_index"))
+    assert reverse("membership_memberprofile_modeladmin_create") not in index.content.decode()
+
+    response = staff_client.post(
+        reverse("membership_memberprofile_modeladmin_create"),
+        {"first_name": "Sans", "last_name": "Compte", "category": "individual"},
+    )
+
+    assert response.status_code in (302, 403)
+    assert not MemberProfile.objects.exists()
+    profile = ProfileFactory(last_name="Martin")
+    edit = staff_client.post(
+        reverse("membership_memberprofile_modeladmin_edit", args=[profile.pk]),
+        {"first_name": "Camille", "last_name": "Martin-Roux", "category": "individual"},
+    )
+    assert edit.status_code == 302
+    profile.refresh_from_db()
+    assert profile.last_name == "Martin-Roux"

@@ -61,3 +61,56 @@ def test_a_decoupled_front_end_signs_up_through_the_headless_api(client):
     flows = {flow["id"]: flow for flow in response.json()["data"]["flows"]}
     assert flows["verify_email"]["is_pending"]
     assert "front@exemple.fr" in mail.outbox[0].to
+
+
+@pytest.fixture
+def association(home_page):
+    from home.models import AssociationSettings
+
+    identity = AssociationSettings.for_site(home_page.get_site())
+    identity.name = "Cap Rural"
+    identity.save()
+    return identity
+
+
+def test_account_emails_speak_in_the_associations_name_not_the_username_or_host(
+    client, association
+):
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "camille@exemple.fr",
+            "password1": "Un-mot-de-passe-42",
+            "password2": "Un-mot-de-passe-42",
+        },
+    )
+    client.logout()
+    UserFactory(email="dominique@exemple.fr")
+    client.post(reverse("account_reset_password"), {"email": "dominique@exemple.fr"})
+
+    confirmation, reset = mail.outbox
+    for message in (confirmation, reset):
+        assert message.subject.startswith("[Cap Rural] ")
+        assert message.body.startswith("Bonjour,")
+        assert message.body.rstrip().endswith("Cap Rural")
+        assert "membre" not in message.body  # the opaque username
+        assert "c'est testserver" not in message.body
+    assert "confirmer votre adresse camille@exemple.fr sur le portail de Cap Rural" in (
+        confirmation.body
+    )
+    assert "/comptes/confirm-email/" in confirmation.body
+
+
+def test_the_login_message_names_the_person_not_their_username(client):
+    from .factories import ProfileFactory
+
+    anonymous = UserFactory(email="sans-profil@exemple.fr")
+    named = ProfileFactory(first_name="Camille", last_name="Martin").user
+    for user, name in ((anonymous, "sans-profil@exemple.fr"), (named, "Camille Martin")):
+        response = client.post(
+            reverse("account_login"),
+            {"login": user.email, "password": "mot-de-passe-solide-42"},
+            follow=True,
+        )
+        assert f"Connexion avec {name} réussie." in response.content.decode()
+        client.logout()

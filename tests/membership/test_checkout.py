@@ -17,7 +17,7 @@ from membership.models import (
     PaymentStatus,
     ReceiptKind,
 )
-from membership.years import membership_year
+from membership.years import membership_year, year_end
 
 from .factories import AttachmentFactory, OrganisationFactory, ProfileFactory, TariffFactory
 
@@ -261,7 +261,7 @@ def test_while_a_debit_is_on_its_way_a_provisional_cotisation_is_not_paid_twice(
     payment = stripe_checkout()
     services.provisional_grant(
         cotisation=payment.cotisation,
-        until=timezone.localdate() + dt.timedelta(days=30),
+        until=min(timezone.localdate() + dt.timedelta(days=30), year_end(membership_year())),
         granted_by=None,
     )
     stripe_fake.submit_async(payment.stripe_checkout_session_id)

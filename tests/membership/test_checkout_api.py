@@ -87,13 +87,15 @@ def test_another_organisations_cotisation_is_out_of_reach(stripe_fake, paying_me
     assert not Payment.objects.exists()
 
 
-def test_a_year_that_cannot_be_paid_online_is_refused(stripe_fake, paying_member, client):
+@pytest.mark.parametrize("year", [1999, 0, -1])
+def test_a_year_that_cannot_be_paid_online_is_refused(stripe_fake, paying_member, client, year):
     client.force_login(paying_member)
 
-    response = client.post(URL, {"year": 1999}, content_type="application/json")
+    response = client.post(URL, {"year": year}, content_type="application/json")
 
     assert response.status_code == 400
-    assert "1999" in response.json()["detail"]
+    assert response.json()["detail"] == f"La cotisation {year} ne peut pas être réglée en ligne."
+    assert not Payment.objects.exists()
 
 
 def test_without_stripe_keys_the_api_answers_503_in_french(settings, paying_member, client):

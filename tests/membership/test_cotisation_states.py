@@ -16,6 +16,7 @@ from membership.models import (
     Receipt,
     ReceiptKind,
 )
+from membership.years import membership_year, year_end
 
 from .factories import (
     PAID_AT,
@@ -226,10 +227,11 @@ def test_second_payment_on_a_paid_cotisation_is_flagged_and_refunding_it_keeps_t
 
 
 def test_provisional_coverage_then_payment():
-    cotisation = CotisationFactory(user=None, organisation=OrganisationFactory())
+    year = membership_year()
+    cotisation = CotisationFactory(user=None, organisation=OrganisationFactory(), year=year)
     staff = UserFactory(is_staff=True)
 
-    services.provisional_grant(cotisation=cotisation, until=dt.date(2099, 3, 31), granted_by=staff)
+    services.provisional_grant(cotisation=cotisation, until=year_end(year), granted_by=staff)
     cotisation.refresh_from_db()
     assert cotisation.status == CotisationStatus.PROVISIONAL
     assert cotisation.provisional_granted_by == staff
@@ -239,9 +241,7 @@ def test_provisional_coverage_then_payment():
     cotisation.refresh_from_db()
     assert cotisation.status == CotisationStatus.PAID
     with pytest.raises(ValidationError, match="provisoire"):
-        services.provisional_grant(
-            cotisation=cotisation, until=dt.date(2099, 1, 1), granted_by=staff
-        )
+        services.provisional_grant(cotisation=cotisation, until=year_end(year), granted_by=staff)
 
 
 def test_provisional_coverage_must_end_in_the_future():
@@ -250,3 +250,14 @@ def test_provisional_coverage_must_end_in_the_future():
         services.provisional_grant(
             cotisation=cotisation, until=dt.date(2000, 1, 1), granted_by=UserFactory()
         )
+
+
+def test_provisional_coverage_ends_with_its_membership_year():
+    year = membership_year()
+    cotisation = CotisationFactory(year=year)
+    with pytest.raises(ValidationError, match=f"au-delà du 31/12/{year}"):
+        services.provisional_grant(
+            cotisation=cotisation, until=dt.date(year + 1, 3, 31), granted_by=UserFactory()
+        )
+    cotisation.refresh_from_db()
+    assert cotisation.status == CotisationStatus.PENDING

@@ -118,3 +118,22 @@ def test_the_command_refuses_a_bad_date():
 
     with pytest.raises(CommandError, match="AAAA-MM-JJ"):
         call_command("send_cotisation_reminders", "--date", "02/12/2026")
+
+
+@pytest.mark.parametrize("year", ["-5", "1900", "deux-mille", "²⁰²⁶"])
+def test_the_command_refuses_an_impossible_year_in_french_and_sends_nothing(year):
+    from django.core.management.base import CommandError
+
+    member_of_2026()
+    with pytest.raises(
+        CommandError, match="Année invalide : indiquez une année entre 2000 et 2100."
+    ):
+        call_command("send_cotisation_reminders", "--year", year)
+    assert not mail.outbox
+    assert not Reminder.objects.exists()
+
+
+def test_the_command_reminds_for_a_given_year_now():
+    member_of_2026()
+    call_command("send_cotisation_reminders", "--year", "2027")
+    assert len(mail.outbox) == 1

@@ -5,7 +5,9 @@ from membership.models import MemberOrganisation, OrganisationKind
 from membership.validators import validate_siret
 
 
-@pytest.mark.parametrize("siret", ["73282932000074", "732 829 320 00074", "35600000000048"])
+@pytest.mark.parametrize(
+    "siret", ["73282932000074", "732 829 320 00074", "732\xa0829\xa0320\xa000074", "35600000000048"]
+)
 def test_valid_sirets_pass(siret):
     validate_siret(siret)
 
@@ -16,6 +18,8 @@ def test_valid_sirets_pass(siret):
         ("73282932000075", "clé de contrôle"),
         ("7328293200007", "14 chiffres"),
         ("7328293200007A", "14 chiffres"),
+        ("²²²²²²²²²²²²²²", "14 chiffres"),  # digits to str.isdigit(), not to int()
+        ("٧٣٢٨٢٩٣٢٠٠٠٠٧٤", "14 chiffres"),
     ],
 )
 def test_invalid_sirets_are_explained(siret, message):
@@ -30,6 +34,6 @@ def test_la_poste_establishments_follow_their_own_rule():
 def test_an_organisation_may_leave_its_siret_blank_and_spaces_are_removed():
     organisation = MemberOrganisation(name="Foyer rural", kind=OrganisationKind.ASSOCIATION)
     organisation.full_clean()
-    organisation.siret = "732 829 320 00074"
+    organisation.siret = "732 829 320\xa000074"
     organisation.full_clean()
     assert organisation.siret == "73282932000074"

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from membership.tasks import send_cotisation_reminders
+from membership.years import FIRST_YEAR, LAST_YEAR
 
 
 class Command(BaseCommand):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Faire comme si nous étions ce jour (AAAA-MM-JJ).")
         parser.add_argument(
-            "--year", type=int, help="Relancer dès maintenant pour cette année de cotisation."
+            "--year", help="Relancer dès maintenant pour cette année de cotisation."
         )
         parser.add_argument(
             "--enqueue",
@@ -29,6 +30,12 @@ class Command(BaseCommand):
                 dt.date.fromisoformat(date)
             except ValueError as exc:
                 raise CommandError("Date invalide : utilisez le format AAAA-MM-JJ.") from exc
+        if year is not None:
+            if not (year.isascii() and year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR):
+                raise CommandError(
+                    f"Année invalide : indiquez une année entre {FIRST_YEAR} et {LAST_YEAR}."
+                )
+            year = int(year)
         if enqueue:
             result = send_cotisation_reminders.enqueue(day=date, year=year)
             self.stdout.write(f"Relances confiées à la file de tâches ({result.id}).")
