@@ -6,3 +6,12 @@ class CatalogueConfig(AppConfig):
     label = "catalogue"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Catalogue"
+
+    def ready(self):
+        from membership import signals
+
+        from . import privacy
+
+        signals.personal_data_requested.connect(privacy.registrations_data)
+        signals.personal_data_requested.connect(privacy.applications_data)
+        signals.account_deleting.connect(privacy.forget)

@@ -303,6 +303,29 @@ def registration_cancel(*, registration: Registration, by) -> None:
             _fill_free_seats(session, registration.occurrence)
 
 
+def account_forget(*, user) -> None:
+    """Withdraw a person whose account is being deleted (``membership.signals.account_deleting``).
+
+    Their registrations for sessions not yet over are cancelled, without an email to them, and
+    each seat goes to the first person waiting (who is emailed); registrations for past sessions
+    stay, as attendance records of the anonymised account. Their applications, answers
+    included, are deleted.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        for registration in Registration.objects.active().filter(user=user):
+            session = _locked_session(registration.session)
+            if session.is_past(now):
+                continue
+            was_confirmed = registration.is_confirmed
+            registration.status = RegistrationStatus.CANCELLED
+            registration.cancelled_at = now
+            registration.save(update_fields=["status", "cancelled_at"])
+            if was_confirmed:
+                _fill_free_seats(session, registration.occurrence)
+        Application.objects.filter(user=user).delete()
+
+
 def registration_move(
     *,
     registration: Registration,
