@@ -618,13 +618,17 @@ def attachment_decide(*, attachment: OrganisationMembership, confirm: bool, deci
 # --------------------------------------------------------------------------- accounts
 
 
+DELETED_HOLDER_NAME = "Adhérent (compte supprimé)"
+
+
 @transaction.atomic
 def account_delete(*, user) -> None:
     """Delete a person's account while keeping the records the association must keep.
 
     The profile, email addresses, attachments, API tokens and reminders are deleted; the user
     row stays, anonymised and unable to log in, so that cotisations, payments and receipts keep
-    their holder. Receipts keep the name printed on them: they are accounting documents.
+    their holder. The person's own receipts keep their number, date and amounts, without their
+    name and address (an organisation's receipts are the organisation's, and stay whole).
     Other apps remove or anonymise their own data through the ``account_deleting`` signal.
     """
     from allauth.account.models import EmailAddress
@@ -638,6 +642,9 @@ def account_delete(*, user) -> None:
     EmailAddress.objects.filter(user=user).delete()
     APIToken.objects.filter(user=user).delete()
     Reminder.objects.filter(user=user).delete()
+    Receipt.objects.filter(cotisation__user=user).update(
+        holder_name=DELETED_HOLDER_NAME, holder_address=""
+    )
     placeholder = f"compte-supprime-{user.pk}"
     user.email = f"{placeholder}@invalid"
     if hasattr(user, "username"):

@@ -243,6 +243,8 @@ def test_account_deletion_keeps_anonymised_financial_records(client):
     user = profile.user
     payment = PaymentFactory(cotisation__user=user)
     receipt = services.payment_succeeded(payment=payment, paid_at=PAID_AT)
+    number, amount = receipt.number, receipt.amount
+    assert "Durand" in receipt.holder_name
     AttachmentFactory(user=user)
     client.force_login(user)
 
@@ -265,7 +267,9 @@ def test_account_deletion_keeps_anonymised_financial_records(client):
     assert payment.status == "succeeded"
     assert payment.cotisation.user == user
     receipt.refresh_from_db()
-    assert receipt.holder_name.endswith("Durand")  # the legal document is unchanged
+    # The receipt stays, numbered and dated, without the person's name and address.
+    assert (receipt.number, receipt.amount) == (number, amount)
+    assert receipt.holder_name == "Adhérent (compte supprimé)" and not receipt.holder_address
     assert client.get(reverse("membership:account")).status_code == 302
 
 
