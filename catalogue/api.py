@@ -19,6 +19,7 @@ from .models import (
     SessionPage,
     Theme,
 )
+from .preview_api import router as preview_router
 from .queries import ORDERINGS, load_items, ordered, public_items
 from .schemas import (
     CatalogueItemDetailOut,
@@ -31,6 +32,8 @@ from .schemas import (
 )
 
 router = Router(tags=["catalogue"])
+# Drafts for a decoupled front end's preview: GET /catalogue/preview/ (preview_api.py).
+router.add_router("", preview_router)
 
 NOT_FOUND = "Aucun élément publié du catalogue ne correspond à cette adresse."
 # Past any real catalogue, and inside every database's integer range (a larger OFFSET is a 500).

@@ -25,9 +25,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from .blocks import ArticleBodyBlock, DocumentBlock, LinkBlock, NoticeBlock, ProgrammeBlock
 from .forms import SessionPageForm, WorkingGroupCallPageForm
+from .preview import HEADLESS_MODE, HEADLESS_MODE_LABEL, headless_preview_enabled
 from .serializers import (
     AudienceSerializer,
     ContactSerializer,
@@ -273,7 +275,7 @@ class CatalogueIndexPage(Page):
         return context
 
 
-class CatalogueItemPage(Page):
+class CatalogueItemPage(HeadlessPreviewMixin, Page):
     """What every catalogue item shares: summary, themes, audiences, contact, registration."""
 
     lead = models.TextField(
@@ -329,6 +331,20 @@ class CatalogueItemPage(Page):
     class Meta:
         verbose_name = "élément du catalogue"
         verbose_name_plural = "éléments du catalogue"
+
+    @property
+    def preview_modes(self):
+        """The portal's own page first (the default); a decoupled front end's when one is set."""
+        modes = super().preview_modes
+        if headless_preview_enabled():
+            modes = [*modes, (HEADLESS_MODE, HEADLESS_MODE_LABEL)]
+        return modes
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == HEADLESS_MODE and headless_preview_enabled():
+            # HeadlessPreviewMixin: store the draft as a PagePreview, frame the front end's page.
+            return super().serve_preview(request, mode_name)
+        return Page.serve_preview(self, request, mode_name)
 
     @property
     def cotisation_required(self):

@@ -48,7 +48,9 @@ class OrganisationOut(Schema):
 
 
 class OccurrenceOut(Schema):
-    id: int
+    id: int | None = Field(
+        description="Vide seulement dans l'aperçu d'un brouillon, pour une date pas encore enregistrée."
+    )
     start: dt.datetime = Field(description="Début, heure de Paris.")
     end: dt.datetime = Field(description="Fin, heure de Paris.")
     label: str
@@ -96,7 +98,9 @@ class LinkOut(Schema):
 
 
 class QuestionOut(Schema):
-    id: int
+    id: int | None = Field(
+        description="Vide seulement dans l'aperçu d'un brouillon, pour une question pas encore enregistrée."
+    )
     label: str
     help_text: str
     kind: str
@@ -115,7 +119,9 @@ class CatalogueItemOut(Schema):
     """A catalogue item in a listing: what a card shows."""
 
     type: ItemType
-    id: int
+    id: int | None = Field(
+        description="Vide seulement dans l'aperçu d'un brouillon, pour une page pas encore enregistrée."
+    )
     title: str
     url: str | None = Field(
         description="Chemin de la page sur le site, par exemple /catalogue/ma-session/."

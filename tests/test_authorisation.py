@@ -19,6 +19,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group
@@ -162,6 +163,7 @@ TABLE = [
     row("api/catalogue/by-path/",                             "GET",    "/api/catalogue/by-path/?path={session_url}", OK,          OK,          OK,          OK,          OK,          OK),
     row("api/catalogue/<int:item_id>/",                       "GET",    "/api/catalogue/{session}/",                OK,          OK,          OK,          OK,          OK,          OK),
     row("api/catalogue/<int:item_id>/",                       "GET",    "/api/catalogue/{draft}/",                  404,         404,         404,         404,         404,         404),
+    row("api/catalogue/preview/",                             "GET",    "/api/catalogue/preview/?{preview_query}",  OK,          OK,          OK,          OK,          OK,          OK),
     row("api/calendar.ics",                                   "GET",    "/api/calendar.ics",                        OK,          OK,          OK,          OK,          OK,          OK),
     row("api/catalogue/<int:item_id>/calendar.ics",           "GET",    "/api/catalogue/{session}/calendar.ics",    OK,          OK,          OK,          OK,          OK,          OK),
     row("api/catalogue/<int:item_id>/registrations/",         "POST",   "/api/catalogue/{session}/registrations/",  401,         403,         409,         409,         403,         403,
@@ -314,6 +316,11 @@ def world(db, home_page):
         user=UserFactory(), organisation=organisation, status=AttachmentStatus.REQUESTED
     )
 
+    # A draft of the session as the headless preview stores it: the token alone opens it.
+    preview_query = urlencode(
+        {"content_type": "catalogue.sessionpage", "token": session.create_page_preview().token}
+    )
+
     receipt = receipts[member]
     values = {
         "index_url": session.get_parent().url,
@@ -327,6 +334,7 @@ def world(db, home_page):
         "registration": registration.pk,
         "receipt": receipt.pk,
         "attachment": request.pk,
+        "preview_query": preview_query,
     }
     # What only the member may ever see, and where it shows.
     owned_by_member = [

@@ -8,6 +8,7 @@ Environment variables:
     EMAIL_URL-like  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
                     DEFAULT_FROM_EMAIL
     SITE_URL        absolute base URL used in emails and the admin
+    HEADLESS_PREVIEW_URL  a decoupled front end's preview page: offers editors a headless preview
 """
 
 import os
@@ -231,8 +232,12 @@ else:
             },
         }
     }
+
+# Headless preview: the decoupled front end's preview page. When set, editors get a second
+# preview mode that shows it with ?content_type=…&token=…; unset, only the portal's own preview.
+HEADLESS_PREVIEW_URL = os.environ.get("HEADLESS_PREVIEW_URL", "").strip()
 WAGTAIL_HEADLESS_PREVIEW = {
-    "CLIENT_URLS": {"default": os.environ.get("HEADLESS_PREVIEW_URL", "{SITE_ROOT_URL}/")},
+    "CLIENT_URLS": {"default": HEADLESS_PREVIEW_URL} if HEADLESS_PREVIEW_URL else {},
     "SERVE_BASE_URL": None,
     "REDIRECT_ON_PREVIEW": False,
 }

@@ -23,7 +23,14 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, MIDDLEWARE, STORAGES, env_bool, env_list
+from .base import (
+    HEADLESS_PREVIEW_URL,
+    INSTALLED_APPS,
+    MIDDLEWARE,
+    STORAGES,
+    env_bool,
+    env_list,
+)
 
 DEBUG = False
 # From the environment only: no fallback key exists in production.
@@ -106,11 +113,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     }
 }
+# The headless preview mode frames the decoupled front end's preview page in the admin.
+HEADLESS_PREVIEW_SOURCES = []
+if HEADLESS_PREVIEW_URL:
+    front_end = urlsplit(HEADLESS_PREVIEW_URL)
+    HEADLESS_PREVIEW_SOURCES = [f"{front_end.scheme}://{front_end.netloc}"]
 # Wagtail and Django admins: inline scripts and styles, eval (accessibility checker), blob:
-# images (upload previews), Wagtail's release check.
+# images (upload previews), Wagtail's release check, the front end's preview page.
 PORTAIL_CSP_ADMIN_PREFIXES = ["/admin/", "/django-admin/"]
 PORTAIL_CSP_ADMIN = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "frame-src": [SELF, *HEADLESS_PREVIEW_SOURCES],
     "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'"],
     "style-src": [SELF, "'unsafe-inline'"],
     "img-src": [SELF, "data:", "blob:", *MEDIA_SOURCES],

@@ -105,6 +105,21 @@ def test_publishing_purges_the_frontend_cache_when_configured(configured, unconf
     assert "wagtail.contrib.frontend_cache" not in unconfigured["INSTALLED_APPS"]
 
 
+def test_headless_preview_is_offered_and_framed_only_when_its_url_is_set():
+    names = ["WAGTAIL_HEADLESS_PREVIEW", "PORTAIL_CSP_ADMIN", "CONTENT_SECURITY_POLICY"]
+    front_end = production_setting(names, HEADLESS_PREVIEW_URL="https://front.example.org/apercu/")
+    assert front_end["WAGTAIL_HEADLESS_PREVIEW"]["CLIENT_URLS"] == {
+        "default": "https://front.example.org/apercu/"
+    }
+    assert front_end["PORTAIL_CSP_ADMIN"]["frame-src"] == ["'self'", "https://front.example.org"]
+    # The public site never frames it.
+    assert front_end["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["frame-src"] == ["'self'"]
+
+    unset = production_setting(names, HEADLESS_PREVIEW_URL="")
+    assert unset["WAGTAIL_HEADLESS_PREVIEW"]["CLIENT_URLS"] == {}
+    assert unset["PORTAIL_CSP_ADMIN"]["frame-src"] == ["'self'"]
+
+
 def test_without_redis_nor_bucket_everything_stays_in_the_process_and_on_disk(unconfigured):
     assert unconfigured["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert unconfigured["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
