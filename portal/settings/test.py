@@ -1,6 +1,10 @@
 import os
 
-from .base import *  # noqa: F403
+# Everything base derives from SITE_URL (admin, API, allauth's email links) points at the test
+# client's host.
+os.environ["SITE_URL"] = "http://testserver"
+
+from .base import *  # noqa: E402, F403
 
 SECRET_KEY = "test-secret-key"
 DEBUG = False
@@ -10,7 +14,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"  # noqa: F405
 
 # Parallel test runs against one PostgreSQL server need distinct test databases.
 if os.environ.get("TEST_DB_NAME"):

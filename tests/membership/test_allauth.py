@@ -61,6 +61,8 @@ def test_a_decoupled_front_end_signs_up_through_the_headless_api(client):
     flows = {flow["id"]: flow for flow in response.json()["data"]["flows"]}
     assert flows["verify_email"]["is_pending"]
     assert "front@exemple.fr" in mail.outbox[0].to
+    # The link leads to the portal's confirmation page (HEADLESS_FRONTEND_URLS, from SITE_URL).
+    assert "http://testserver/comptes/confirm-email/" in mail.outbox[0].body
 
 
 @pytest.fixture
