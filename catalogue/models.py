@@ -156,14 +156,23 @@ class CatalogueItemQuerySet(PageQuerySet):
         return "" if issubclass(self.model, SessionPage) else "sessionpage__"
 
     def upcoming(self, now=None):
-        """Items still ahead: sessions not ended, calls whose deadline or first meeting is ahead."""
+        """Items still ahead: sessions not ended, calls whose deadline or first meeting is ahead.
+
+        A call with neither date has no end in sight: it stays ahead, as ``is_past`` says.
+        """
         now = now or timezone.now()
         today = timezone.localdate(now)
         prefix = self._session_path()
         upcoming = Q(**{f"{prefix}occurrences__end__gte": now})
         if not issubclass(self.model, SessionPage):
-            upcoming |= Q(workinggroupcallpage__first_meeting__gte=today) | Q(
-                workinggroupcallpage__isnull=False, registration_deadline__gte=today
+            upcoming |= (
+                Q(workinggroupcallpage__first_meeting__gte=today)
+                | Q(workinggroupcallpage__isnull=False, registration_deadline__gte=today)
+                | Q(
+                    workinggroupcallpage__isnull=False,
+                    workinggroupcallpage__first_meeting__isnull=True,
+                    registration_deadline__isnull=True,
+                )
             )
         return self.filter(pk__in=self.model.objects.filter(upcoming).values("pk"))
 

@@ -449,6 +449,21 @@ def test_catalogue_filters_narrow_the_list(client, catalogue, query, shown, hidd
         assert title not in cards, title
 
 
+def test_a_call_with_no_date_is_ahead_not_past(client, catalogue):
+    WorkingGroupCallPageFactory(
+        parent=catalogue,
+        title="Appel sans date",
+        registration_deadline=None,
+        first_meeting=None,
+    )
+
+    assert section_titles(html(client, catalogue), "a-venir") == ["Appel sans date"]
+    assert section_titles(html(client, catalogue, "?when=upcoming"), "a-venir") == [
+        "Appel sans date"
+    ]
+    assert "Appel sans date" not in html(client, catalogue, "?when=past")
+
+
 def test_catalogue_filter_form_is_labelled_and_resettable(client, catalogue):
     content = html(client, catalogue)
     for name in ["type", "theme", "audience", "format", "when", "open", "cotisation"]:
