@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -158,14 +159,23 @@ class CatalogueItemQuerySet(PageQuerySet):
         return "" if issubclass(self.model, SessionPage) else "sessionpage__"
 
     def upcoming(self, now=None):
-        """Items still ahead: sessions not ended, calls whose deadline or first meeting is ahead."""
+        """Items still ahead: sessions not ended, calls whose deadline or first meeting is ahead.
+
+        A call with neither date has no end in sight: it stays ahead, as ``is_past`` says.
+        """
         now = now or timezone.now()
         today = timezone.localdate(now)
         prefix = self._session_path()
         upcoming = Q(**{f"{prefix}occurrences__end__gte": now})
         if not issubclass(self.model, SessionPage):
-            upcoming |= Q(workinggroupcallpage__first_meeting__gte=today) | Q(
-                workinggroupcallpage__isnull=False, registration_deadline__gte=today
+            upcoming |= (
+                Q(workinggroupcallpage__first_meeting__gte=today)
+                | Q(workinggroupcallpage__isnull=False, registration_deadline__gte=today)
+                | Q(
+                    workinggroupcallpage__isnull=False,
+                    workinggroupcallpage__first_meeting__isnull=True,
+                    registration_deadline__isnull=True,
+                )
             )
         return self.filter(pk__in=self.model.objects.filter(upcoming).values("pk"))
 
@@ -260,18 +270,56 @@ class CatalogueIndexPage(Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("lead")]
 
+    # 24 cards fill whole rows at one, two or three columns; three is one row of each preview.
+    per_page = 24
+    preview_size = 3
+
     class Meta:
         verbose_name = "catalogue"
 
     def get_context(self, request, *args, **kwargs):
+        """One list is paginated: the past items with « Période : passés », the articles with
+        « Type : articles et ressources », else the items ahead; on the first page of the
+        latter, a row of the newest articles and one of the latest past items, each with a link
+        to its own list, follow them."""
         from .filters import CatalogueFilterForm
+        from .queries import catalogue_sections, load_cards
 
         context = super().get_context(request, *args, **kwargs)
         form = CatalogueFilterForm(request.GET or None)
         items = CatalogueItemPage.objects.live().child_of(self)
-        items = form.apply(items) if form.is_valid() else items.with_dates()
-        context["filter_form"] = form
-        context["items"] = specific_items(items.order_by("-first_start", "-first_published_at"))
+        filters = {}
+        if form.is_valid():
+            items, filters = form.apply(items), form.cleaned_data
+        sections = catalogue_sections(items)
+        if filters.get("when") == "past":
+            listing = "past"
+        elif filters.get("type") == "resource_article":
+            listing = "resources"
+        else:
+            listing = "upcoming"
+
+        paginator = Paginator(sections[listing].values_list("pk", flat=True), self.per_page)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        shown = {listing: page_obj.object_list}
+        counts = {listing: paginator.count}
+        # With « Passés » or « Articles et ressources » chosen, the other two lists are empty.
+        if listing == "upcoming":
+            for name in ("resources", "past"):
+                counts[name] = sections[name].count()
+                if page_obj.number == 1 and counts[name]:
+                    shown[name] = sections[name].values_list("pk", flat=True)[: self.preview_size]
+
+        context.update(
+            filter_form=form,
+            listing=listing,
+            cards=load_cards(shown),
+            counts=counts,
+            result_count=sum(counts.values()),
+            paginator=paginator,
+            page_obj=page_obj,
+            page_range=paginator.get_elided_page_range(page_obj.number, on_each_side=1),
+        )
         return context
 
 
@@ -370,11 +418,6 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
             return None
         end_of_day = dt.datetime.combine(self.registration_deadline, dt.time(23, 59, 59))
         return timezone.make_aware(end_of_day, paris_tz())
-
-
-def specific_items(queryset):
-    """Turn a CatalogueItemPage queryset into specific pages, keeping annotations and order."""
-    return queryset.specific(defer=False)
 
 
 class SessionFormat(models.TextChoices):

@@ -7,19 +7,13 @@ line never breaks inside an hour or before the dash.
 import datetime as dt
 
 from django import template
-from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 from wagtail.models import Site
 
 from catalogue.blocks import HalfDayBlock
 from catalogue.filters import item_type
-from catalogue.models import (
-    CatalogueIndexPage,
-    Registration,
-    RegistrationMode,
-    ResourceArticlePage,
-    SessionPage,
-)
+from catalogue.models import CatalogueIndexPage, RegistrationMode
+from catalogue.queries import prefetch_cards
 
 register = template.Library()
 
@@ -170,25 +164,7 @@ def is_past(page):
     return page.is_past()
 
 
-@register.simple_tag
-def cards(items):
-    """The items as a list, with session dates, seats and authors fetched once for all cards."""
-    items = list(items)
-    sessions = [item for item in items if isinstance(item, SessionPage)]
-    prefetch_related_objects(sessions, "occurrences")
-    prefetch_related_objects([i for i in items if isinstance(i, ResourceArticlePage)], "author")
-    uncounted = [s for s in sessions if "confirmed_count" not in s.__dict__]
-    if uncounted:
-        counts = dict(
-            Registration.objects.confirmed()
-            .filter(session__in=uncounted)
-            .values_list("session_id")
-            .annotate(n=Count("pk"))
-        )
-        for session in uncounted:
-            # Fills the cached property, so seats_left() asks no more queries.
-            session.confirmed_count = counts.get(session.pk, 0)
-    return items
+cards = register.simple_tag(prefetch_cards, name="cards")
 
 
 @register.filter
@@ -204,34 +180,6 @@ def seats_label(count):
 def item_type_filter(page):
     """« session », « working_group_call » or « resource_article », to pick what a card shows."""
     return item_type(page)
-
-
-def _event_date(page):
-    """The day a session starts, or a call's deadline (else its first meeting); undated last."""
-    if isinstance(page, SessionPage):
-        return timezone.localdate(page.starts_at) if page.starts_at else dt.date.max
-    dates = [d for d in (page.registration_deadline, getattr(page, "first_meeting", None)) if d]
-    return min(dates) if dates else dt.date.max
-
-
-@register.simple_tag
-def catalogue_groups(items):
-    """Split a listing: events ahead (soonest first), resources (newest first), events behind
-    (latest first). Sorted here, not in SQL, so that calls (which have no session date) fall
-    in place on every database."""
-    items = cards(items)
-    upcoming, resources, past = [], [], []
-    for item in items:
-        if item_type(item) == "resource_article":
-            resources.append(item)
-        elif item.is_past():
-            past.append(item)
-        else:
-            upcoming.append(item)
-    upcoming.sort(key=_event_date)
-    resources.sort(key=lambda article: article.date, reverse=True)
-    past.sort(key=_event_date, reverse=True)
-    return {"count": len(items), "upcoming": upcoming, "resources": resources, "past": past}
 
 
 @register.filter

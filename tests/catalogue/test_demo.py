@@ -437,10 +437,42 @@ def test_the_demo_catalogue_is_in_the_main_navigation(demo, client):
     assert f'<a href="{catalogue.url}" aria-current="true">Catalogue</a>' in nav
 
 
+def card_titles(content, heading_id):
+    start = content.index(f'id="{heading_id}"')
+    section = content[start : content.index("</section>", start)]
+    return [
+        text_of(title) for title in re.findall(r'class="card__title"><a [^>]*>(.*?)</a>', section)
+    ]
+
+
 def test_the_catalogue_lists_upcoming_and_past_items(demo, client):
-    response = client.get(CatalogueIndexPage.objects.get().url)
+    catalogue = CatalogueIndexPage.objects.get()
+    response = client.get(catalogue.url)
 
     assert response.status_code == 200
-    shown = text_of(response.content.decode())
-    assert "Démo – Atelier : coopérer entre acteurs d'un territoire" in shown
-    assert "Travailler avec de nouveaux collectifs porteurs de projet" in shown
+    content = response.content.decode()
+    assert "9 résultats" in content
+    # What a visitor comes for first: the three sessions ahead, soonest first.
+    assert card_titles(content, "a-venir") == [
+        "Démo – Atelier : coopérer entre acteurs d'un territoire",
+        "Démo – Webconférence : accueillir les nouveaux bénévoles (au choix, deux dates)",
+        "Démo – Rencontre ouverte : action sociale et développement local",
+    ]
+    assert card_titles(content, "ressources") == [
+        "Le bénévolat à l'heure du confinement : l'enquête de Recherche et Solidarité",
+        "Fiche méthode : décrypter les stratégies d'acteurs",
+    ]
+    # The latest three past items, and the way to all four.
+    assert card_titles(content, "passes") == [
+        "Mailler les ingénieries de l'action sociale et du développement local",
+        "Travailler avec de nouveaux collectifs porteurs de projet",
+        "Mobiliser et collaborer avec les nouveaux bénévoles",
+    ]
+    assert 'href="?when=past">Voir les sessions passées (4)</a>' in content
+    assert 'class="pagination"' not in content
+
+    past = client.get(catalogue.url, {"when": "past"}).content.decode()
+    assert "4 résultats" in past
+    assert card_titles(past, "passes")[-1] == (
+        "Décrypter les stratégies d'acteurs dans les projets de coopération"
+    )

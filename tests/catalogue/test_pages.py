@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from wagtail.documents.models import Document
 
 from catalogue.models import (
     AttendanceMode,
+    CatalogueIndexPage,
     Registration,
     RegistrationMode,
     RelatedSession,
@@ -449,6 +451,21 @@ def test_catalogue_filters_narrow_the_list(client, catalogue, query, shown, hidd
         assert title not in cards, title
 
 
+def test_a_call_with_no_date_is_ahead_not_past(client, catalogue):
+    WorkingGroupCallPageFactory(
+        parent=catalogue,
+        title="Appel sans date",
+        registration_deadline=None,
+        first_meeting=None,
+    )
+
+    assert section_titles(html(client, catalogue), "a-venir") == ["Appel sans date"]
+    assert section_titles(html(client, catalogue, "?when=upcoming"), "a-venir") == [
+        "Appel sans date"
+    ]
+    assert "Appel sans date" not in html(client, catalogue, "?when=past")
+
+
 def test_catalogue_filter_form_is_labelled_and_resettable(client, catalogue):
     content = html(client, catalogue)
     for name in ["type", "theme", "audience", "format", "when", "open", "cotisation"]:
@@ -611,6 +628,300 @@ def test_french_date_formatting():
 def test_optional_urls_resolve_or_give_none():
     assert url_or_none("search:search") == "/recherche/"
     assert url_or_none("no_such_app:no_such_view") is None
+
+
+# --------------------------------------------------------------------------- pagination
+
+
+def link_query(content, text):
+    """The query of the link whose visible text is ``text``, as a dict (None if no such link)."""
+    match = re.search(rf'<a[^>]*href="([^"]*)"[^>]*>{re.escape(text)}</a>', content)
+    if match is None:
+        return None
+    query = urlsplit(match[1].replace("&amp;", "&")).query
+    return {key: values[-1] for key, values in parse_qs(query).items()}
+
+
+def pagination(content):
+    """The pagination landmark: its page numbers, the current one, its previous and next links."""
+    start = content.find('<nav class="pagination" aria-label="Pagination">')
+    if start == -1:
+        return None
+    nav = content[start : content.index("</nav>", start)]
+    numbers = re.findall(r'<span class="visually-hidden">Page </span>(\d+)</a>', nav)
+    current = re.findall(
+        r'aria-current="page"><span class="visually-hidden">Page </span>(\d+)', nav
+    )
+    return {
+        "numbers": [int(n) for n in numbers],
+        "current": [int(n) for n in current],
+        "previous": link_query(nav, "Page précédente"),
+        "next": link_query(nav, "Page suivante"),
+        "page_2": link_query(nav, '<span class="visually-hidden">Page </span>2'),
+    }
+
+
+@pytest.fixture
+def pages_of_two(monkeypatch):
+    monkeypatch.setattr(CatalogueIndexPage, "per_page", 2)
+
+
+def test_catalogue_pages_keep_the_filters(client, catalogue, pages_of_two):
+    for week in (5, 1, 3, 2, 4):
+        SessionPageFactory(
+            parent=catalogue,
+            title=f"Session en salle S{week}",
+            occurrences=[(in_weeks(week, 10), in_weeks(week, 12))],
+        )
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session en ligne",
+        format=SessionFormat.ONLINE,
+        venue_name="",
+        venue_town="",
+        occurrences=[(in_weeks(1, 9), in_weeks(1, 10))],
+    )
+    WorkingGroupCallPageFactory(parent=catalogue, title="Groupe de travail")
+    filters = {"type": "session", "format": "in_person"}
+
+    first = html(client, catalogue, "?type=session&format=in_person")
+    assert "5 résultats" in first
+    assert section_titles(first, "a-venir") == ["Session en salle S1", "Session en salle S2"]
+    nav = pagination(first)
+    assert nav["numbers"] == [1, 2, 3]
+    assert nav["current"] == [1]
+    assert nav["previous"] is None
+    assert nav["next"] == {**filters, "page": "2"}
+    assert nav["page_2"] == {**filters, "page": "2"}
+    assert "<title>Catalogue ·" in first
+
+    second = html(client, catalogue, "?type=session&format=in_person&page=2")
+    assert "5 résultats" in second
+    assert section_titles(second, "a-venir") == ["Session en salle S3", "Session en salle S4"]
+    nav = pagination(second)
+    assert nav["current"] == [2]
+    assert nav["previous"] == {**filters, "page": "1"}
+    assert nav["next"] == {**filters, "page": "3"}
+    assert "<title>Catalogue, page 2 ·" in second
+
+    last = html(client, catalogue, "?type=session&format=in_person&page=3")
+    assert section_titles(last, "a-venir") == ["Session en salle S5"]
+    assert pagination(last)["next"] is None
+    # The filter form still shows what the visitor chose.
+    assert '<option value="in_person" selected>' in last
+
+
+def test_one_page_needs_no_pagination(client, catalogue):
+    SessionPageFactory(parent=catalogue)
+
+    assert pagination(html(client, catalogue)) is None
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("2", ["S3", "S4"]),
+        ("3", ["S5"]),
+        ("99", ["S5"]),
+        ("99999999999999999999999", ["S5"]),
+        ("0", ["S5"]),
+        ("-1", ["S5"]),
+        ("deux", ["S1", "S2"]),
+        ("1.5", ["S1", "S2"]),
+        ("", ["S1", "S2"]),
+    ],
+)
+def test_a_page_number_out_of_range_or_not_a_number_gives_the_last_or_first_page(
+    client, catalogue, pages_of_two, number, shown
+):
+    for week in range(1, 6):
+        SessionPageFactory(
+            parent=catalogue,
+            title=f"S{week}",
+            occurrences=[(in_weeks(week, 10), in_weeks(week, 12))],
+        )
+
+    content = html(client, catalogue, f"?page={number}")
+
+    assert section_titles(content, "a-venir") == shown
+    assert "5 résultats" in content
+
+
+def test_past_items_wait_behind_a_link_that_keeps_the_filters(client, catalogue, pages_of_two):
+    SessionPageFactory(parent=catalogue, title="Session à venir")
+    for year in (2019, 2023, 2021, 2020, 2022):
+        SessionPageFactory(
+            parent=catalogue,
+            title=f"Session de {year}",
+            occurrences=[(paris(year, 3, 5, 10), paris(year, 3, 5, 12))],
+        )
+    WorkingGroupCallPageFactory(
+        parent=catalogue,
+        title="Appel de 2018",
+        registration_deadline=None,
+        first_meeting=dt.date(2018, 4, 7),
+    )
+
+    content = html(client, catalogue, "?type=session")
+    assert "6 résultats" in content
+    assert section_titles(content, "a-venir") == ["Session à venir"]
+    # The latest three only, then the way to the others.
+    assert section_titles(content, "passes") == [
+        "Session de 2023",
+        "Session de 2022",
+        "Session de 2021",
+    ]
+    link = link_query(content, "Voir les sessions passées (5)")
+    assert link == {"type": "session", "when": "past"}
+
+    past = html(client, catalogue, "?type=session&when=past")
+    assert "5 résultats" in past
+    assert "a-venir" not in past
+    assert section_titles(past, "passes") == ["Session de 2023", "Session de 2022"]
+    assert pagination(past)["next"] == {"type": "session", "when": "past", "page": "2"}
+    assert section_titles(html(client, catalogue, "?type=session&when=past&page=3"), "passes") == [
+        "Session de 2019"
+    ]
+
+    # Without a type, the call counts among the past items too.
+    assert "Voir les sessions passées (6)" in html(client, catalogue)
+
+
+def test_past_items_all_shown_need_no_link(client, catalogue):
+    SessionPageFactory(parent=catalogue, title="Session à venir")
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session de 2020",
+        occurrences=[(paris(2020, 3, 5, 10), paris(2020, 3, 5, 12))],
+    )
+
+    content = html(client, catalogue)
+
+    assert section_titles(content, "passes") == ["Session de 2020"]
+    assert "Voir les sessions passées" not in content
+
+
+def test_a_catalogue_with_nothing_ahead_says_so_above_its_past(client, catalogue):
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session de 2020",
+        occurrences=[(paris(2020, 3, 5, 10), paris(2020, 3, 5, 12))],
+    )
+
+    content = html(client, catalogue)
+
+    assert "1 résultat" in content
+    assert "Pas de session ni d’appel à venir pour l’instant." in content
+    assert section_titles(content, "passes") == ["Session de 2020"]
+
+
+def test_articles_show_the_newest_and_lead_to_their_own_pages(client, catalogue, pages_of_two):
+    SessionPageFactory(parent=catalogue, title="Session à venir")
+    for year in (2016, 2020, 2018, 2017):
+        ResourceArticlePageFactory(
+            parent=catalogue, title=f"Article de {year}", date=dt.date(year, 9, 14)
+        )
+
+    content = html(client, catalogue)
+    assert "5 résultats" in content
+    assert section_titles(content, "ressources") == [
+        "Article de 2020",
+        "Article de 2018",
+        "Article de 2017",
+    ]
+    assert link_query(content, "Voir tous les articles et ressources (4)") == {
+        "type": "resource_article"
+    }
+
+    articles = html(client, catalogue, "?type=resource_article")
+    assert "4 résultats" in articles
+    assert "a-venir" not in articles
+    assert section_titles(articles, "ressources") == ["Article de 2020", "Article de 2018"]
+    assert pagination(articles)["next"] == {"type": "resource_article", "page": "2"}
+
+
+def test_previews_show_on_the_first_page_only(client, catalogue, pages_of_two):
+    for week in range(1, 4):
+        SessionPageFactory(parent=catalogue, occurrences=[(in_weeks(week), in_weeks(week, 12))])
+    ResourceArticlePageFactory(parent=catalogue, title="Un article")
+    SessionPageFactory(
+        parent=catalogue,
+        title="Session de 2020",
+        occurrences=[(paris(2020, 3, 5, 10), paris(2020, 3, 5, 12))],
+    )
+
+    second = html(client, catalogue, "?page=2")
+
+    assert "5 résultats" in second
+    assert len(section_titles(second, "a-venir")) == 1
+    assert "Un article" not in second
+    assert "Session de 2020" not in second
+
+
+def test_same_day_items_keep_one_order_on_every_database(client, catalogue):
+    # Same day, same hour: the order falls back on creation, not on titles, whose accents and
+    # capitals SQLite and PostgreSQL sort differently.
+    day = (in_weeks(3, 10), in_weeks(3, 12))
+    for title in ("zèbre", "Élus", "Animer", "élevage"):
+        SessionPageFactory(parent=catalogue, title=title, occurrences=[day])
+    SessionPageFactory(parent=catalogue, title="Plus tôt", occurrences=[(in_weeks(3, 9), day[1])])
+    WorkingGroupCallPageFactory(
+        parent=catalogue,
+        title="Appel du même jour",
+        registration_deadline=day[0].date(),
+        first_meeting=day[0].date() + dt.timedelta(weeks=2),
+    )
+
+    assert section_titles(html(client, catalogue), "a-venir") == [
+        "Plus tôt",
+        "zèbre",
+        "Élus",
+        "Animer",
+        "élevage",
+        "Appel du même jour",
+    ]
+
+
+def add_mixed_items(catalogue, count):
+    """``count`` items of every kind: sessions and calls ahead, sessions behind, articles."""
+    for number in range(count):
+        kind = number % 4
+        if kind == 0:
+            SessionPageFactory(parent=catalogue)
+        elif kind == 1:
+            WorkingGroupCallPageFactory(parent=catalogue)
+        elif kind == 2:
+            ResourceArticlePageFactory(parent=catalogue, author=PersonFactory())
+        else:
+            week = -1 - number
+            SessionPageFactory(parent=catalogue, occurrences=[(in_weeks(week), in_weeks(week, 12))])
+
+
+def test_catalogue_page_queries_are_the_same_for_5_and_50_items(client, catalogue):
+    queries = [
+        "",
+        "?when=past",
+        "?when=past&page=2",
+        "?type=session&format=in_person&cotisation=yes",
+    ]
+
+    def count_queries():
+        counts = []
+        for query in queries:
+            with CaptureQueriesContext(connection) as captured:
+                html(client, catalogue, query)
+            counts.append(len(captured))
+        return counts
+
+    add_mixed_items(catalogue, 5)
+    html(client, catalogue)  # warm the per-process caches (site, content types)
+    few = count_queries()
+    add_mixed_items(catalogue, 45)
+    content = html(client, catalogue)
+    assert "50 résultats" in content
+    assert len(section_titles(content, "a-venir")) == CatalogueIndexPage.per_page
+
+    assert count_queries() == few
 
 
 def test_catalogue_page_cost_does_not_grow_with_its_cards(
