@@ -66,6 +66,8 @@ def ordered(queryset: QuerySet, ordering: str = "-date") -> QuerySet:
 def _prefetched(model: type[CatalogueItemPage], queryset: QuerySet, *, detail: bool) -> QuerySet:
     if model is SessionPage:
         queryset = queryset.with_confirmed_count().prefetch_related("occurrences")
+    elif model is ResourceArticlePage and not detail:
+        queryset = queryset.select_related("author")  # cards name the author
     if detail:
         queryset = queryset.select_related("contact__organisation")
         if model is SessionPage:

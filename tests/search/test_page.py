@@ -89,3 +89,26 @@ def test_the_two_search_landmarks_of_the_search_page_have_names(client):
 
     assert 'role="search" aria-label="Recherche rapide"' in html
     assert 'role="search" aria-labelledby="recherche-titre"' in html
+
+
+def _search_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL, {"q": "bénévolat"}).status_code == 200
+    return len(queries)
+
+
+def test_result_cards_cost_the_same_queries_for_2_and_8_articles(client):
+    from tests.catalogue.factories import PersonFactory, ResourceArticlePageFactory
+
+    def articles(count):
+        for _ in range(count):
+            ResourceArticlePageFactory(title="Le bénévolat en chiffres", author=PersonFactory())
+
+    articles(2)
+    _search_queries(client)  # warms the caches (site, settings, content types)
+    few = _search_queries(client)
+    articles(6)
+    assert _search_queries(client) == few
