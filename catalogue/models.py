@@ -283,11 +283,11 @@ class CatalogueIndexPage(Page):
         latter, a row of the newest articles and one of the latest past items, each with a link
         to its own list, follow them."""
         from .filters import CatalogueFilterForm
-        from .queries import catalogue_sections, load_cards
+        from .queries import catalogue_sections, load_cards, public_items
 
         context = super().get_context(request, *args, **kwargs)
         form = CatalogueFilterForm(request.GET or None)
-        items = CatalogueItemPage.objects.live().child_of(self)
+        items = public_items(CatalogueItemPage.objects.child_of(self))
         filters = {}
         if form.is_valid():
             items, filters = form.apply(items), form.cleaned_data

@@ -23,7 +23,8 @@ class HomePage(Page):
         from catalogue.models import SessionPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["upcoming_sessions"] = SessionPage.objects.live().upcoming().for_cards()[:6]
+        sessions = SessionPage.objects.live().public()  # no login-only sessions for visitors
+        context["upcoming_sessions"] = sessions.upcoming().for_cards()[:6]
         return context
 
 

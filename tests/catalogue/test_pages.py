@@ -466,6 +466,18 @@ def test_a_call_with_no_date_is_ahead_not_past(client, catalogue):
     assert "Appel sans date" not in html(client, catalogue, "?when=past")
 
 
+def test_catalogue_and_home_list_no_login_only_item(client, catalogue, home_page):
+    from wagtail.models import PageViewRestriction
+
+    SessionPageFactory(parent=catalogue, title="Session ouverte")
+    private = SessionPageFactory(parent=catalogue, title="Session réservée")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+
+    assert section_titles(html(client, catalogue), "a-venir") == ["Session ouverte"]
+    home = client.get(home_page.url).content.decode()
+    assert "Session ouverte" in home and "Session réservée" not in home
+
+
 def test_catalogue_filter_form_is_labelled_and_resettable(client, catalogue):
     content = html(client, catalogue)
     for name in ["type", "theme", "audience", "format", "when", "open", "cotisation"]:
