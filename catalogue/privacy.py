@@ -3,17 +3,12 @@
 Receivers of ``membership.signals``, connected in ``CatalogueConfig.ready()``.
 """
 
-import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from membership.privacy import iso
 
 from . import services
 from .models import Application, Registration
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
 
 
 def registrations_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, Any]]]:
@@ -26,14 +21,14 @@ def registrations_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, A
         {
             "session": registration.session.title,
             "dates": [
-                {"start": _iso(slot.start), "end": _iso(slot.end)} for slot in registration.slots
+                {"start": iso(slot.start), "end": iso(slot.end)} for slot in registration.slots
             ],
             "status": registration.get_status_display(),
             "organisation": registration.organisation,
             "attended": registration.attended,
-            "created_at": _iso(registration.created_at),
-            "promoted_at": _iso(registration.promoted_at),
-            "cancelled_at": _iso(registration.cancelled_at),
+            "created_at": iso(registration.created_at),
+            "promoted_at": iso(registration.promoted_at),
+            "cancelled_at": iso(registration.cancelled_at),
         }
         for registration in registrations
     ]
@@ -50,8 +45,8 @@ def applications_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, An
             ],
             "status": application.get_status_display(),
             "decision_note": application.decision_note,
-            "created_at": _iso(application.created_at),
-            "decided_at": _iso(application.decided_at),
+            "created_at": iso(application.created_at),
+            "decided_at": iso(application.decided_at),
         }
         for application in applications.order_by("created_at", "pk")
     ]

@@ -9,7 +9,7 @@ from . import signals
 from .models import Cotisation, MemberProfile, OrganisationMembership, Payment, Receipt, Reminder
 
 
-def _iso(value) -> str | None:
+def iso(value) -> str | None:
     """A date, or a time in Europe/Paris (the site's time zone), in ISO 8601."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value)
@@ -26,13 +26,13 @@ def personal_data(user) -> dict[str, Any]:
     profile = MemberProfile.objects.filter(user=user).first()
     cotisations = Cotisation.objects.filter(user=user).order_by("year", "pk")
     data: dict[str, Any] = {
-        "exported_at": _iso(timezone.now()),
+        "exported_at": iso(timezone.now()),
         "account": {
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
                 for address in EmailAddress.objects.filter(user=user)
@@ -46,7 +46,7 @@ def personal_data(user) -> dict[str, Any]:
                 "job_title": profile.job_title,
                 "category": profile.category,
                 "address": profile.address,
-                "created_at": _iso(profile.created_at),
+                "created_at": iso(profile.created_at),
             }
             if profile
             else None
@@ -56,8 +56,8 @@ def personal_data(user) -> dict[str, Any]:
                 "organisation": attachment.organisation.name,
                 "status": attachment.status,
                 "is_referent": attachment.is_referent,
-                "requested_at": _iso(attachment.requested_at),
-                "decided_at": _iso(attachment.decided_at),
+                "requested_at": iso(attachment.requested_at),
+                "decided_at": iso(attachment.decided_at),
             }
             for attachment in OrganisationMembership.objects.filter(user=user).select_related(
                 "organisation"
@@ -69,9 +69,9 @@ def personal_data(user) -> dict[str, Any]:
                 "category": cotisation.category,
                 "amount": str(cotisation.amount),
                 "status": cotisation.status,
-                "paid_at": _iso(cotisation.paid_at),
-                "provisional_until": _iso(cotisation.provisional_until),
-                "created_at": _iso(cotisation.created_at),
+                "paid_at": iso(cotisation.paid_at),
+                "provisional_until": iso(cotisation.provisional_until),
+                "created_at": iso(cotisation.created_at),
             }
             for cotisation in cotisations
         ],
@@ -83,9 +83,9 @@ def personal_data(user) -> dict[str, Any]:
                 "status": payment.status,
                 "amount_refunded": str(payment.amount_refunded),
                 "reference": payment.reference,
-                "received_on": _iso(payment.received_on),
-                "created_at": _iso(payment.created_at),
-                "succeeded_at": _iso(payment.succeeded_at),
+                "received_on": iso(payment.received_on),
+                "created_at": iso(payment.created_at),
+                "succeeded_at": iso(payment.succeeded_at),
             }
             for payment in Payment.objects.filter(cotisation__in=cotisations).select_related(
                 "cotisation"
@@ -96,7 +96,7 @@ def personal_data(user) -> dict[str, Any]:
                 "number": receipt.display_number,
                 "kind": receipt.kind,
                 "amount": str(receipt.amount),
-                "issued_at": _iso(receipt.issued_at),
+                "issued_at": iso(receipt.issued_at),
                 "holder_name": receipt.holder_name,
                 "holder_address": receipt.holder_address,
             }
@@ -105,15 +105,15 @@ def personal_data(user) -> dict[str, Any]:
             )
         ],
         "reminders": [
-            {"year": reminder.year, "sent_at": _iso(reminder.sent_at), "to": reminder.recipients}
+            {"year": reminder.year, "sent_at": iso(reminder.sent_at), "to": reminder.recipients}
             for reminder in Reminder.objects.filter(user=user).order_by("year")
         ],
         "api_tokens": [
             {
                 "name": token.name,
-                "created": _iso(token.created),
-                "last_used_at": _iso(token.last_used_at),
-                "revoked_at": _iso(token.revoked_at),
+                "created": iso(token.created),
+                "last_used_at": iso(token.last_used_at),
+                "revoked_at": iso(token.revoked_at),
             }
             for token in APIToken.objects.filter(user=user).order_by("created")
         ],
