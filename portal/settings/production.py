@@ -27,6 +27,7 @@ from .base import (
     HEADLESS_PREVIEW_URL,
     INSTALLED_APPS,
     MIDDLEWARE,
+    REDIS_URL,
     STORAGES,
     env_bool,
     env_list,
@@ -62,6 +63,16 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 
 # Connections kept between requests must be checked: the database may have restarted.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+# allauth counts failed logins in the default cache: every web process must see the same counts.
+# Without Redis, the database holds it (its table is created by `migrate`, see portal/apps.py).
+if not REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portail_cache",
+        }
+    }
 
 # ----------------------------------------------------------------------- media on S3 (optional)
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")

@@ -4,10 +4,15 @@ import importlib
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from django.test import Client
 
@@ -120,9 +125,103 @@ def test_headless_preview_is_offered_and_framed_only_when_its_url_is_set():
     assert unset["PORTAIL_CSP_ADMIN"]["frame-src"] == ["'self'"]
 
 
-def test_without_redis_nor_bucket_everything_stays_in_the_process_and_on_disk(unconfigured):
-    assert unconfigured["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+def test_without_redis_the_cache_is_the_database_and_without_bucket_media_are_on_disk(
+    unconfigured,
+):
+    # Every web process sees the same cache, hence the same counts of failed logins.
+    assert unconfigured["CACHES"]["default"]["BACKEND"] == (
+        "django.core.cache.backends.db.DatabaseCache"
+    )
     assert unconfigured["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], logs: Path) -> Iterator[str]:
+    """A gunicorn started as deployed (gunicorn.conf.py) with one worker; yields its base URL."""
+    port = free_port()
+    with open(logs, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
+            + ["--workers", "1", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_until_served(url: str, logs: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/_allauth/app/v1/config", headers={"Host": HOST}, timeout=5)
+            return
+        except httpx.TransportError:
+            time.sleep(0.5)
+    pytest.fail(f"gunicorn did not answer on {url}:\n{logs.read_text()}")
+
+
+def failed_logins_allowed_per_account() -> int:
+    """allauth's configured limit on failed logins for one account (``…/key``)."""
+    from allauth.account import app_settings
+
+    rules = app_settings.RATE_LIMITS["login_failed"].split(",")
+    (per_account,) = [rule for rule in rules if rule.endswith("/key")]
+    return int(per_account.split("/")[0])
+
+
+CREATE_ACCOUNT = """
+from django.core.management import call_command
+for app in ["contenttypes", "auth", "account", "sessions"]:
+    call_command("migrate", app, verbosity=0)
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+user = get_user_model().objects.create_user("compte", "compte@exemple.fr", "Mot-de-passe-42")
+EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+"""
+
+
+def test_failed_logins_for_one_account_are_counted_across_web_processes(tmp_path):
+    """Two web processes on one database, as production configures them without Redis: allauth
+    refuses the account after its limit of failed logins in total, not that many per process."""
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'portail.sqlite3'}")
+    # Only the tables a login reads; `migrate` creates the cache table alongside.
+    created = run(["manage.py", "shell", "-c", CREATE_ACCOUNT], env)
+    assert created.returncode == 0, created.stderr
+    allowed = failed_logins_allowed_per_account()
+
+    with ExitStack() as servers:
+        logs = [tmp_path / "first.log", tmp_path / "second.log"]
+        urls = [servers.enter_context(gunicorn(env, log)) for log in logs]
+        for url, log in zip(urls, logs, strict=True):
+            wait_until_served(url, log)
+        codes = []
+        for attempt in range(allowed + 2):
+            response = httpx.post(
+                f"{urls[attempt % 2]}/_allauth/app/v1/auth/login",
+                json={"email": "compte@exemple.fr", "password": "pas-le-bon"},
+                headers={
+                    "Host": HOST,
+                    "X-Forwarded-Proto": "https",
+                    # A new address each time: the limit is the account's, not the address's.
+                    "X-Forwarded-For": f"203.0.113.{attempt + 1}",
+                },
+                timeout=30,
+            )
+            codes.append(response.json()["errors"][0]["code"])
+
+    assert codes == ["email_password_mismatch"] * allowed + ["too_many_login_attempts"] * 2
 
 
 @pytest.fixture
