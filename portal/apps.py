@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -16,4 +17,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portail"
 
     def ready(self):
+        from .checks import shared_cache_check
+
+        checks.register(shared_cache_check, checks.Tags.caches)
         post_migrate.connect(create_cache_tables, sender=self)

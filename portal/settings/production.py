@@ -15,8 +15,11 @@ base.py's variables:
                              purge Cloudflare instead
     CSP_FORM_ACTION          extra form targets (default Stripe Checkout, where the payment form
                              redirects)
+    WEB_CONCURRENCY          gunicorn's workers (gunicorn.conf.py); with several, a cache kept in
+                             each process is refused (portal/checks.py)
 """
 
+import multiprocessing
 import os
 from urllib.parse import urlsplit
 
@@ -73,6 +76,9 @@ if not REDIS_URL:
             "LOCATION": "portail_cache",
         }
     }
+# Web processes running these settings: gunicorn's workers, with gunicorn.conf.py's default. Its
+# on_starting hook runs the system checks with the count it will really start.
+PORTAIL_WEB_PROCESSES = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 
 # ----------------------------------------------------------------------- media on S3 (optional)
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")

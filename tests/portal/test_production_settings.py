@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.core.checks import Tags, run_checks
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,8 +62,11 @@ def production_setting(names: list[str], **extra: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_deployment_checks_pass_without_any_warning():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
+@pytest.mark.parametrize("redis_url", ["", "redis://127.0.0.1:6379/1"])
+def test_deployment_checks_pass_without_any_warning(redis_url):
+    # Many web processes are fine on either of production's caches, both shared.
+    env = production_env(REDIS_URL=redis_url, WEB_CONCURRENCY="8")
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
@@ -142,20 +146,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], logs: Path) -> Iterator[str]:
-    """A gunicorn started as deployed (gunicorn.conf.py) with one worker; yields its base URL."""
+def gunicorn(
+    env: dict[str, str], logs: Path, workers: int = 1
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """gunicorn started as deployed (gunicorn.conf.py); yields the process and its base URL."""
     port = free_port()
     with open(logs, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
-            + ["--workers", "1", "--bind", f"127.0.0.1:{port}"],
+            + ["--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield process, f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -203,7 +209,7 @@ def test_failed_logins_for_one_account_are_counted_across_web_processes(tmp_path
 
     with ExitStack() as servers:
         logs = [tmp_path / "first.log", tmp_path / "second.log"]
-        urls = [servers.enter_context(gunicorn(env, log)) for log in logs]
+        urls = [servers.enter_context(gunicorn(env, log))[1] for log in logs]
         for url, log in zip(urls, logs, strict=True):
             wait_until_served(url, log)
         codes = []
@@ -291,3 +297,73 @@ def test_session_and_csrf_cookies_are_secure(production, db, django_user_model):
     )
     assert response.cookies["sessionid"]["secure"]
     assert response.cookies["sessionid"]["httponly"]
+
+
+def cache_errors() -> list:
+    return [error for error in run_checks(tags=[Tags.caches]) if error.id.startswith("portail.")]
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    ],
+)
+def test_several_web_processes_refuse_a_cache_kept_in_each_process(settings, backend):
+    settings.PORTAIL_WEB_PROCESSES = 3
+    settings.CACHES = {"default": {"BACKEND": backend}}
+    (error,) = cache_errors()
+    assert error.id == "portail.E001"
+    assert "3 web processes" in error.msg
+    assert "REDIS_URL" in error.hint
+    assert "DatabaseCache" in error.hint
+
+
+@pytest.mark.parametrize(
+    "cache",
+    [
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portail_cache"},
+        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/1"},
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://redis"},
+    ],
+)
+def test_several_web_processes_accept_a_cache_they_share(settings, cache):
+    settings.PORTAIL_WEB_PROCESSES = 3
+    settings.CACHES = {"default": cache}
+    assert cache_errors() == []
+
+
+def test_a_single_web_process_may_keep_its_cache_in_memory(settings):
+    settings.PORTAIL_WEB_PROCESSES = 1
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert cache_errors() == []
+
+
+def test_sessions_kept_in_a_cache_need_it_shared_too(settings):
+    settings.PORTAIL_WEB_PROCESSES = 3
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"},
+        "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    settings.SESSION_CACHE_ALIAS = "sessions"
+    (error,) = cache_errors()
+    assert "'sessions' cache" in error.msg
+
+
+def test_gunicorn_refuses_to_start_several_workers_on_a_cache_kept_in_each_process(tmp_path):
+    """A site's settings may still choose such a cache: gunicorn then stops before serving."""
+    (tmp_path / "site_settings.py").write_text(
+        "from portal.settings.production import *  # noqa: F403\n"
+        'CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}\n'
+    )
+    env = production_env(DJANGO_SETTINGS_MODULE="site_settings", PYTHONPATH=str(tmp_path))
+    logs = tmp_path / "gunicorn.log"
+    with gunicorn(env, logs, workers=3) as (process, _url):
+        deadline = time.monotonic() + 90
+        while process.poll() is None and time.monotonic() < deadline:
+            assert "Listening at" not in logs.read_text(), "gunicorn started"
+            time.sleep(0.5)
+        assert process.returncode not in (None, 0)
+    assert "portail.E001" in logs.read_text()
