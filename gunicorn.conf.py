@@ -5,6 +5,9 @@ Every value can be changed by the environment, so one file serves one machine an
 
 import multiprocessing
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 wsgi_app = "portal.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -22,3 +25,18 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Only the local proxy may say which client and scheme a request came from.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    """Refuse to start when Django's system checks fail, told how many workers will really run
+    (the command line may override `workers`): several need a cache they share, for instance.
+    The checks run in a process of their own, so that this master never imports the project and
+    a reload (HUP) still loads new code."""
+    env = {**os.environ, "WEB_CONCURRENCY": str(server.cfg.workers)}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")  # as portal/wsgi.py
+    manage = Path(__file__).with_name("manage.py")
+    checked = subprocess.run(
+        [sys.executable, str(manage), "check"], env=env, capture_output=True, text=True
+    )
+    if checked.returncode != 0:
+        raise RuntimeError(checked.stderr.strip())  # gunicorn prints it and exits

@@ -15,8 +15,11 @@ base.py's variables:
                              purge Cloudflare instead
     CSP_FORM_ACTION          extra form targets (default Stripe Checkout, where the payment form
                              redirects)
+    WEB_CONCURRENCY          gunicorn's workers (gunicorn.conf.py); with several, a cache kept in
+                             each process is refused (portal/checks.py)
 """
 
+import multiprocessing
 import os
 from urllib.parse import urlsplit
 
@@ -27,6 +30,7 @@ from .base import (
     HEADLESS_PREVIEW_URL,
     INSTALLED_APPS,
     MIDDLEWARE,
+    REDIS_URL,
     STORAGES,
     env_bool,
     env_list,
@@ -62,6 +66,19 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 
 # Connections kept between requests must be checked: the database may have restarted.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+# allauth counts failed logins in the default cache: every web process must see the same counts.
+# Without Redis, the database holds it (its table is created by `migrate`, see portal/apps.py).
+if not REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portail_cache",
+        }
+    }
+# Web processes running these settings: gunicorn's workers, with gunicorn.conf.py's default. Its
+# on_starting hook runs the system checks with the count it will really start.
+PORTAIL_WEB_PROCESSES = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 
 # ----------------------------------------------------------------------- media on S3 (optional)
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
