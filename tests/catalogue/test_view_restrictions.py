@@ -113,6 +113,62 @@ def world(request, home_page) -> World:
     return World(kind, catalogue, parent, session, call, article, outsider, insider, clients)
 
 
+def _text(response) -> str:
+    return response.content.decode() if response.status_code == 200 else ""
+
+
+def _reads(w: World) -> dict:
+    """Each read path: what it answers about the restricted session (title shown, or found)."""
+    session, article = w.session, w.article
+    return {
+        "page view": lambda c: SESSION_TITLE in _text(c.get(session.url)),
+        "catalogue cards": lambda c: SESSION_TITLE in _text(c.get(w.parent.url)),
+        "home cards": lambda c: SESSION_TITLE in _text(c.get("/")),
+        "article page": lambda c: SESSION_TITLE in _text(c.get(article.url)),
+        "article API related_sessions": lambda c: (
+            SESSION_TITLE in _text(c.get(f"/api/catalogue/{article.pk}/"))
+        ),
+        "API listing": lambda c: SESSION_TITLE in _text(c.get("/api/catalogue/?limit=100")),
+        "API detail": lambda c: c.get(f"/api/catalogue/{session.pk}/").status_code == 200,
+        "search page": lambda c: SESSION_TITLE in _text(c.get("/recherche/?q=confidentielle")),
+        "search API": lambda c: SESSION_TITLE in _text(c.get("/api/search/?q=confidentielle")),
+        "autocomplete": lambda c: (
+            SESSION_TITLE in _text(c.get("/api/search/autocomplete/?q=confidenti"))
+        ),
+        "iCal feed": lambda c: SESSION_TITLE in _text(c.get("/api/calendar.ics")),
+        "iCal of the session": lambda c: (
+            c.get(f"/api/catalogue/{session.pk}/calendar.ics").status_code == 200
+        ),
+        "v2 listing": lambda c: (
+            SESSION_TITLE in _text(c.get("/api/v2/pages/?type=catalogue.SessionPage&limit=20"))
+        ),
+        "v2 detail": lambda c: c.get(f"/api/v2/pages/{session.pk}/").status_code == 200,
+        "v2 article related_sessions": lambda c: (
+            session.pk
+            in [
+                link["session_id"]
+                for link in c.get(f"/api/v2/pages/{article.pk}/?fields=related_sessions").json()[
+                    "related_sessions"
+                ]
+            ]
+        ),
+    }
+
+
+def test_every_read_shows_the_page_only_to_who_may_view_it(world):
+    wrong = [
+        f"{path} for {person}: {'hidden' if world.may_view(person) else 'shown'}"
+        for person in PEOPLE
+        for path, shows in _reads(world).items()
+        if shows(world.clients[person]) != world.may_view(person)
+    ]
+    assert wrong == []
+    # The call is held by the same rules: the call's own API detail, as a sample.
+    assert [
+        world.clients[p].get(f"/api/catalogue/{world.call.pk}/").status_code for p in PEOPLE
+    ] == [200 if world.may_view(p) else 404 for p in PEOPLE]
+
+
 def test_the_registration_page_and_its_form_refuse_who_may_not_view(world):
     register_url = reverse("catalogue:register", args=[world.session.pk])
     anonymous = world.clients["anonymous"]
