@@ -20,7 +20,7 @@ from .models import (
     Theme,
 )
 from .preview_api import router as preview_router
-from .queries import ORDERINGS, load_items, ordered, public_items
+from .queries import ORDERINGS, load_items, ordered, viewable_items
 from .schemas import (
     CatalogueItemDetailOut,
     CatalogueListOut,
@@ -129,13 +129,14 @@ def list_catalogue(
 ) -> dict:
     filters.check_slugs()
     now = timezone.now()
-    items = ordered(filters.apply(public_items(), now=now), filters.ordering)
+    items = ordered(filters.apply(viewable_items(request), now=now), filters.ordering)
     pages = load_items(items[offset : offset + limit])
     return {"count": items.count(), "items": serialize_items(pages, request=request, now=now)}
 
 
-def _get_item(**lookup) -> CatalogueItemPage:
-    pages = load_items(public_items().filter(**lookup), detail=True)
+def _get_item(request: HttpRequest, **lookup) -> CatalogueItemPage:
+    """The item the request may view; one it may not is as unknown (404) as a missing one."""
+    pages = load_items(viewable_items(request).filter(**lookup), detail=True, request=request)
     if not pages:
         raise HttpError(404, NOT_FOUND)
     return pages[0]
@@ -157,7 +158,7 @@ def item_by_path(
         raise HttpError(404, NOT_FOUND)
     components = [part for part in path.split("/") if part]
     url_path = site.root_page.url_path + "".join(f"{part}/" for part in components)
-    page = _get_item(url_path=url_path)
+    page = _get_item(request, url_path=url_path)
     return serialize_detail(page, request=request)
 
 
@@ -169,7 +170,7 @@ def item_by_path(
     "contenu des articles. Le lien de connexion n'est jamais public.",
 )
 def item_detail(request: HttpRequest, item_id: int) -> CatalogueItemDetailOut:
-    return serialize_detail(_get_item(pk=item_id), request=request)
+    return serialize_detail(_get_item(request, pk=item_id), request=request)
 
 
 def _calendar_response(body: bytes, filename: str) -> HttpResponse:
@@ -186,7 +187,7 @@ def _calendar_response(body: bytes, filename: str) -> HttpResponse:
 )
 def upcoming_calendar(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    sessions = public_items(SessionPage.objects.all())
+    sessions = viewable_items(request, SessionPage.objects.all())
     occurrences = (
         SessionOccurrence.objects.filter(end__gte=now, session__in=sessions.values("pk"))
         .select_related("session")
@@ -216,7 +217,7 @@ def upcoming_calendar(request: HttpRequest) -> HttpResponse:
     },
 )
 def item_calendar(request: HttpRequest, item_id: int) -> HttpResponse:
-    page = _get_item(pk=item_id)
+    page = _get_item(request, pk=item_id)
     calendar = ical.item_calendar(page, request=request)
     if calendar is None:
         raise HttpError(404, "Cet élément du catalogue n'a pas de date à mettre dans un agenda.")

@@ -35,6 +35,7 @@ from .serializers import (
     AudienceSerializer,
     ContactSerializer,
     PersonSerializer,
+    RelatedSessionsField,
     ThemeSerializer,
 )
 
@@ -283,11 +284,11 @@ class CatalogueIndexPage(Page):
         latter, a row of the newest articles and one of the latest past items, each with a link
         to its own list, follow them."""
         from .filters import CatalogueFilterForm
-        from .queries import catalogue_sections, load_cards, public_items
+        from .queries import catalogue_sections, load_cards, viewable_items
 
         context = super().get_context(request, *args, **kwargs)
         form = CatalogueFilterForm(request.GET or None)
-        items = public_items(CatalogueItemPage.objects.child_of(self))
+        items = viewable_items(request, CatalogueItemPage.objects.child_of(self))
         filters = {}
         if form.is_valid():
             items, filters = form.apply(items), form.cleaned_data
@@ -1022,7 +1023,7 @@ class ResourceArticlePage(CatalogueItemPage):
         APIField("documents"),
         APIField("themes", serializer=ThemeSerializer(many=True)),
         APIField("audiences", serializer=AudienceSerializer(many=True)),
-        APIField("related_sessions"),
+        APIField("related_sessions", serializer=RelatedSessionsField()),
         APIField("contact", serializer=ContactSerializer()),
     ]
 
@@ -1033,6 +1034,18 @@ class ResourceArticlePage(CatalogueItemPage):
     @property
     def author_label(self):
         return self.author.full_name if self.author else self.author_name
+
+    def get_context(self, request, *args, **kwargs):
+        """The related sessions the reader may view, in the editor's order."""
+        from .page_access import viewable
+
+        context = super().get_context(request, *args, **kwargs)
+        # In memory, not a query on the links: a preview's links are not saved yet.
+        order = [link.session_id for link in self.related_sessions.all()]
+        sessions = viewable(SessionPage.objects.live().filter(pk__in=order), request)
+        by_pk = {session.pk: session for session in sessions.prefetch_related("occurrences")}
+        context["related_sessions"] = [by_pk[pk] for pk in order if pk in by_pk]
+        return context
 
     def is_past(self, now=None):
         return False

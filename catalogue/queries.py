@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce, Least, TruncDate
+from django.http import HttpRequest
 
 from .models import (
     ApplicationQuestion,
@@ -16,6 +17,7 @@ from .models import (
     SessionSpeaker,
     WorkingGroupCallPage,
 )
+from .page_access import viewable
 
 ITEM_MODELS: tuple[type[CatalogueItemPage], ...] = (
     SessionPage,
@@ -39,10 +41,15 @@ ORDERINGS: dict[str, list] = {
 }
 
 
-def public_items(queryset: QuerySet | None = None) -> QuerySet:
-    """Live catalogue items visitors may see (no view restriction)."""
+def viewable_items(request: HttpRequest | None, queryset: QuerySet | None = None) -> QuerySet:
+    """Live catalogue items the person making ``request`` may view (None: anyone)."""
     queryset = CatalogueItemPage.objects.all() if queryset is None else queryset
-    return queryset.live().public()
+    return viewable(queryset.live(), request)
+
+
+def public_items(queryset: QuerySet | None = None) -> QuerySet:
+    """Live catalogue items anyone may view (no view restriction)."""
+    return viewable_items(None, queryset)
 
 
 def ordered(queryset: QuerySet, ordering: str = "-date") -> QuerySet:
@@ -63,7 +70,9 @@ def ordered(queryset: QuerySet, ordering: str = "-date") -> QuerySet:
     return items.order_by(*ORDERINGS[ordering])
 
 
-def _prefetched(model: type[CatalogueItemPage], queryset: QuerySet, *, detail: bool) -> QuerySet:
+def _prefetched(
+    model: type[CatalogueItemPage], queryset: QuerySet, *, detail: bool, request
+) -> QuerySet:
     if model is SessionPage:
         queryset = queryset.with_confirmed_count().prefetch_related("occurrences")
     elif model is ResourceArticlePage and not detail:
@@ -86,7 +95,7 @@ def _prefetched(model: type[CatalogueItemPage], queryset: QuerySet, *, detail: b
                 Prefetch(
                     "related_sessions",
                     queryset=RelatedSession.objects.filter(
-                        session__live=True, session__view_restrictions__isnull=True
+                        session__in=viewable_items(request, SessionPage.objects.all()).values("pk")
                     )
                     .select_related("session")
                     .prefetch_related("session__occurrences"),
@@ -95,13 +104,15 @@ def _prefetched(model: type[CatalogueItemPage], queryset: QuerySet, *, detail: b
     return queryset
 
 
-def load_items(queryset: QuerySet | Iterable, *, detail: bool = False) -> list[CatalogueItemPage]:
+def load_items(
+    queryset: QuerySet | Iterable, *, detail: bool = False, request: HttpRequest | None = None
+) -> list[CatalogueItemPage]:
     """Return the specific pages of a CatalogueItemPage queryset, in its order, prefetched.
 
     Costs one query for the ids, one per page type present (with confirmed seats), one each
     for themes and audiences, one for occurrences; with ``detail`` also contact, speakers with
     their person and organisation, questions, author and related sessions — whatever the
-    number of items.
+    number of items. An article's related sessions are those ``request`` may view.
     A slice of the queryset (``qs[offset:offset + limit]``) is honoured.
     """
     rows = list(queryset.values_list("pk", "content_type_id"))
@@ -113,7 +124,9 @@ def load_items(queryset: QuerySet | Iterable, *, detail: bool = False) -> list[C
             pks_by_model.setdefault(model, []).append(pk)
     pages: dict[int, CatalogueItemPage] = {}
     for model, pks in pks_by_model.items():
-        specific = _prefetched(model, model.objects.filter(pk__in=pks), detail=detail)
+        specific = _prefetched(
+            model, model.objects.filter(pk__in=pks), detail=detail, request=request
+        )
         pages.update((page.pk, page) for page in specific)
     items = [pages[pk] for pk, _ in rows if pk in pages]
     # Themes and audiences live on the shared parent table: one query each for every type.

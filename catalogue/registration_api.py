@@ -23,6 +23,7 @@ from .models import (
     SessionPage,
     WorkingGroupCallPage,
 )
+from .page_access import refusal_message
 from .schemas import ErrorOut, OccurrenceOut
 
 # Browsers: session cookie with CSRF; servers: a bearer token (Wagtail API tokens, as /api/me/).
@@ -30,6 +31,7 @@ router = Router(tags=["inscriptions"], auth=[BearerTokenAuth(), SessionAuth()])
 
 # HTTP status of each refusal code.
 REFUSAL_STATUS = {
+    "restricted": 403,
     "not_covered": 403,
     "closed": 409,
     "already_registered": 409,
@@ -101,6 +103,12 @@ def _refusal(error: ValidationError) -> Status:
     return Status(REFUSAL_STATUS.get(error.code, 400), body)
 
 
+def _restricted(request: HttpRequest, page) -> Status | None:
+    """403 for a person who may not view ``page``, as Wagtail's view restrictions say."""
+    detail = refusal_message(page, request)
+    return None if detail is None else Status(403, {"code": "restricted", "detail": detail})
+
+
 def _local(moment: dt.datetime | None) -> dt.datetime | None:
     """Times answer in Paris time, like the dates of the sessions."""
     return timezone.localtime(moment) if moment else None
@@ -155,11 +163,14 @@ def _application(application: Application) -> dict:
     },
     summary="S'inscrire à une session",
     description="201 avec `status` = `confirmed`, ou `waiting` quand la session est complète "
-    "(liste d'attente). Refus : `not_covered` (403, cotisation non à jour à la date de la "
-    "session), `closed`, `already_registered` (409), `date_required`, `invalid_date` (400).",
+    "(liste d'attente). Refus : `restricted` (403, page réservée : mot de passe, connexion ou "
+    "groupes), `not_covered` (403, cotisation non à jour à la date de la session), `closed`, "
+    "`already_registered` (409), `date_required`, `invalid_date` (400).",
 )
 def create_registration(request: HttpRequest, item_id: int, payload: RegistrationIn):
     session = get_object_or_404(SessionPage.objects.live(), pk=item_id)
+    if refused := _restricted(request, session):
+        return refused
     occurrence = None
     if payload.occurrence_id is not None:
         occurrence = SessionOccurrence.objects.filter(pk=payload.occurrence_id).first()
@@ -220,17 +231,21 @@ def cancel_my_registration(request: HttpRequest, registration_id: int):
     response={
         201: ApplicationOut,
         400: RefusalOut,
+        403: RefusalOut,
         404: ErrorOut,
         409: RefusalOut,
         422: RefusalOut,
     },
     summary="Candidater à un appel à manifestation d'intérêt",
     description="`answers` : une réponse par question de l'appel (voir `questions` dans le "
-    "détail de l'appel). Refus : `closed`, `already_registered` (409), `invalid_answers` (422, "
+    "détail de l'appel). Refus : `restricted` (403, page réservée), `closed`, "
+    "`already_registered` (409), `invalid_answers` (422, "
     "avec `errors` par question).",
 )
 def create_application(request: HttpRequest, item_id: int, payload: ApplicationIn):
     call = get_object_or_404(WorkingGroupCallPage.objects.live(), pk=item_id)
+    if refused := _restricted(request, call):
+        return refused
     try:
         application = services.application_submit(
             call=call, user=request.user, answers=payload.answers

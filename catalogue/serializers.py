@@ -37,3 +37,24 @@ class PersonSerializer(serializers.Serializer):
 class ContactSerializer(PersonSerializer):
     email = serializers.CharField(read_only=True)
     phone = serializers.CharField(read_only=True)
+
+
+class RelatedSessionsField(serializers.Field):
+    """An article's related sessions, as Wagtail lists child objects, keeping only the live
+    sessions the requester may view (``page_access``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, links):
+        from .models import SessionPage
+        from .page_access import viewable
+
+        links = list(links.all())
+        sessions = SessionPage.objects.live().filter(pk__in=[link.session_id for link in links])
+        shown = set(viewable(sessions, self.context.get("request")).values_list("pk", flat=True))
+        return [
+            {"id": link.pk, "meta": {"type": "catalogue.RelatedSession"}, "session_id": pk}
+            for link in links
+            if (pk := link.session_id) in shown
+        ]

@@ -37,6 +37,7 @@ from .models import (
     SessionPage,
     WorkingGroupCallPage,
 )
+from .page_access import PERSON_REFUSAL, person_can_view, person_refusal_message
 
 SHORT_TEXT_MAX = 255
 LONG_TEXT_MAX = 5000
@@ -77,6 +78,12 @@ def _contact_hint(session: SessionPage) -> str:
     return "écrivez au contact de la session"
 
 
+def _check_viewer(page, user, *, acting_staff: bool = False) -> None:
+    """Refuse a person who may not view ``page``: it shows them its dates, link and invitation."""
+    if message := person_refusal_message(page, user):
+        raise RegistrationError(PERSON_REFUSAL if acting_staff else message, "restricted")
+
+
 def _slot(session: SessionPage, occurrence: SessionOccurrence | None):
     """The registrations competing for the same seats as ``occurrence``."""
     registrations = Registration.objects.filter(session=session)
@@ -101,6 +108,7 @@ def _fill_free_seats(
     session: SessionPage, occurrence: SessionOccurrence | None
 ) -> list[Registration]:
     """Promote waiting people, first in line first, while seats are free; email each of them.
+    People who may no longer view the session are passed over.
 
     Nobody is promoted into a slot that has begun: staff tidying the list after the event must
     not send "a seat is free" to the people who waited.
@@ -110,9 +118,11 @@ def _fill_free_seats(
         return []
     promoted = []
     free = _free_seats(session, occurrence)
-    for registration in _slot(session, occurrence).waiting():
+    for registration in _slot(session, occurrence).waiting().select_related("user"):
         if free is not None and free <= 0:
             break
+        if not person_can_view(session, registration.user):
+            continue  # they keep their place, should they be given access again
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = timezone.now()
         registration.save(update_fields=["status", "promoted_at"])
@@ -202,13 +212,14 @@ def registration_create(
     Confirmed while seats are left (per date for pick-one sessions), otherwise added to the end
     of the waiting list. ``by`` is the staff member adding the person: staff bypass the
     registration window and the cotisation gate, and with ``override_capacity`` confirm beyond
-    the seats. Sends the confirmation (with an .ics invitation) or the waiting-list email.
+    the seats; nobody registers a person who may not view the session (``page_access``). Sends the confirmation (with an .ics invitation) or the waiting-list email.
     """
     acting_staff = by is not None and by != user
     if acting_staff and not _may(by, "catalogue.add_registration"):
         raise PermissionDenied("Seule l'équipe peut inscrire une autre personne.")
     with transaction.atomic():
         session = _locked_session(session)
+        _check_viewer(session, user, acting_staff=acting_staff)
         occurrence = _checked_occurrence(session, occurrence)
         if not acting_staff:
             refusal = registration_opening_error(session, occurrence)
@@ -384,12 +395,13 @@ def registration_confirm(*, registration: Registration, by) -> Registration:
     if not _may(by, "catalogue.change_registration"):
         raise PermissionDenied("Seule l'équipe peut confirmer une inscription.")
     with transaction.atomic():
-        _locked_session(registration.session)
-        registration = Registration.objects.get(pk=registration.pk)
+        session = _locked_session(registration.session)
+        registration = Registration.objects.select_related("user").get(pk=registration.pk)
         if registration.status != RegistrationStatus.WAITING:
             raise RegistrationError(
                 "Seule une personne en liste d'attente peut être confirmée.", "not_waiting"
             )
+        _check_viewer(session, registration.user, acting_staff=True)
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = timezone.now()
         registration.save(update_fields=["status", "promoted_at"])
@@ -499,6 +511,7 @@ def application_submit(*, call: WorkingGroupCallPage, user, answers: dict[str, A
     """Record ``user``'s application to ``call``; emails them an acknowledgement."""
     with transaction.atomic():
         call = WorkingGroupCallPage.objects.select_for_update(of=("self",)).get(pk=call.pk)
+        _check_viewer(call, user)
         refusal = application_opening_error(call)
         if refusal:
             raise refusal
@@ -583,7 +596,12 @@ def registrations_send_reminders(*, now: dt.datetime | None = None) -> int:
         .distinct()
     )
     sent = 0
-    for pk in list(due):
+    for registration in Registration.objects.filter(pk__in=list(due)).select_related(
+        "session", "user"
+    ):
+        if not person_can_view(registration.session, registration.user):
+            continue  # the reminder carries the meeting link
+        pk = registration.pk
         with transaction.atomic():
             claimed = Registration.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
                 reminder_sent_at=now

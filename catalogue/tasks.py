@@ -12,6 +12,7 @@ from django_tasks import task
 
 from .ical import absolute_url
 from .models import Application, ApplicationStatus, Registration, RegistrationStatus
+from .page_access import person_can_view
 
 REGISTRATION_SUBJECTS = {
     "confirmation": "Inscription confirmée : {title}",
@@ -27,6 +28,8 @@ REGISTRATION_SUBJECTS = {
 TEMPLATES = {"removal": "cancellation"}
 # These emails only leave while the registration is confirmed.
 FOR_CONFIRMED = {"confirmation", "promotion", "reminder"}
+# Only a cancellation is told to a person who may no longer view the session.
+TOLD_WITHOUT_ACCESS = {"cancellation", "removal"}
 
 APPLICATION_SUBJECTS = {
     "received": "Candidature reçue : {title}",
@@ -73,6 +76,10 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
     if kind == "waiting" and registration.status != RegistrationStatus.WAITING:
         return False
     if kind == "move" and registration.status == RegistrationStatus.CANCELLED:
+        return False
+    if kind not in TOLD_WITHOUT_ACCESS and not person_can_view(
+        registration.session, registration.user
+    ):
         return False
     # The meeting link and the invitation go to confirmed participants and nobody else.
     for_participant = confirmed and kind in FOR_CONFIRMED | {"move"}

@@ -25,6 +25,7 @@ from .models import (
     SessionPage,
     WorkingGroupCallPage,
 )
+from .page_access import person_refusal_message, refusal_message
 
 
 def payment_url(*, year: int, next_url: str) -> str | None:
@@ -81,10 +82,17 @@ def _live_session(session_id: int) -> SessionPage:
     return get_object_or_404(SessionPage.objects.live().specific(), pk=session_id)
 
 
+def _restricted(request, error: str) -> HttpResponse:
+    """The 403 for a person who may not view a page: it says why, not which page."""
+    return render(request, "catalogue/registration/restricted.html", {"error": error}, status=403)
+
+
 @login_required
 def register(request, session_id: int):
     """GET: a page to confirm (and pick a date); POST: the registration itself."""
     session = _live_session(session_id)
+    if error := refusal_message(session, request):
+        return _restricted(request, error)
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = RegistrationForm(data, session=session)
     existing = Registration.objects.active().filter(session=session, user=request.user).first()
@@ -193,6 +201,8 @@ def registration_ics(request, pk: int):
     registration = _own_registration(request, pk)
     if registration.status == RegistrationStatus.CANCELLED:
         return HttpResponse("Cette inscription est annulée.", status=404)
+    if error := person_refusal_message(registration.session, request.user):
+        return _restricted(request, error)
     response = HttpResponse(
         registration_calendar(registration, with_meeting_url=False),
         content_type="text/calendar; charset=utf-8",
@@ -230,6 +240,8 @@ class ApplicationForm(forms.Form):
 @login_required
 def apply(request, call_id: int):
     call = get_object_or_404(WorkingGroupCallPage.objects.live().specific(), pk=call_id)
+    if error := refusal_message(call, request):
+        return _restricted(request, error)
     existing = Application.objects.filter(call=call, user=request.user).first()
     form = ApplicationForm(request.POST or None, call=call)
     if request.method == "POST" and existing is None and form.is_valid():

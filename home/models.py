@@ -21,9 +21,10 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from catalogue.models import SessionPage
+        from catalogue.page_access import viewable
 
         context = super().get_context(request, *args, **kwargs)
-        sessions = SessionPage.objects.live().public()  # no login-only sessions for visitors
+        sessions = viewable(SessionPage.objects.live(), request)
         context["upcoming_sessions"] = sessions.upcoming().for_cards()[:6]
         return context
 

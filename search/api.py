@@ -94,7 +94,7 @@ def search(
         raise _error("q", EMPTY_QUERY)
     filters.check_slugs()
     now = timezone.now()
-    outcome = search_catalogue(q, Filters(**filters.dict()), now=now)
+    outcome = search_catalogue(q, Filters(**filters.dict()), now=now, request=request)
     page_ids = outcome.ids[offset : offset + limit]
     pages = {
         page.pk: page for page in load_items(CatalogueItemPage.objects.filter(pk__in=page_ids))
@@ -120,7 +120,7 @@ def autocomplete(
     request: HttpRequest,
     q: str = Query("", description="Début de saisie."),
 ) -> dict:
-    pages = autocomplete_catalogue(q)
+    pages = autocomplete_catalogue(q, request=request)
     return {
         "items": [
             {

@@ -13,11 +13,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import HttpRequest
 from django.utils import timezone
 
 from catalogue.filters import ITEM_TYPE_LABELS, ITEM_TYPES, WHEN_CHOICES, filter_catalogue
 from catalogue.models import Audience, CatalogueItemPage, RegistrationMode, SessionFormat, Theme
-from catalogue.queries import public_items
+from catalogue.queries import viewable_items
 
 MAX_QUERY_LENGTH = 200  # characters kept from what the visitor typed
 MAX_TERMS = 12
@@ -143,9 +144,10 @@ class SearchOutcome:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
 
 
-def _matching_ids(query: str) -> list[int]:
-    """Ids of live, public catalogue items matching the words, best first."""
-    results = public_items().search(query, operator="and", order_by_relevance=True)[:MAX_MATCHES]
+def _matching_ids(query: str, request: HttpRequest | None) -> list[int]:
+    """Ids of live catalogue items the request may view matching the words, best first."""
+    items = viewable_items(request)
+    results = items.search(query, operator="and", order_by_relevance=True)[:MAX_MATCHES]
     if hasattr(results, "get_queryset"):
         # Database backends: the ranked ids straight from SQL, without building thousands of pages.
         return list(results.get_queryset().values_list("pk", flat=True))
@@ -159,14 +161,21 @@ def _among(ids: list[int]) -> Q:
     return Q(pk__in=ids)
 
 
-def search_catalogue(raw_query: str, filters: Filters | None = None, *, now=None) -> SearchOutcome:
-    """Rank the catalogue's live items for ``raw_query``, narrow them, count the facets."""
+def search_catalogue(
+    raw_query: str,
+    filters: Filters | None = None,
+    *,
+    now=None,
+    request: HttpRequest | None = None,
+) -> SearchOutcome:
+    """Rank the catalogue's live items ``request`` may view (None: anyone) for ``raw_query``,
+    narrow them, count the facets."""
     filters = filters or Filters()
     now = now or timezone.now()
     query = clean_query(raw_query)
     if not query:
         return SearchOutcome(query="", count=0)
-    ranked = _matching_ids(query)
+    ranked = _matching_ids(query, request)
     matches = CatalogueItemPage.objects.filter(_among(ranked))
 
     ids = ranked
@@ -264,10 +273,13 @@ def facet_counts(matches: QuerySet, filters: Filters, *, now) -> dict[str, list[
     return {name: facets[name] for name in FILTER_NAMES}
 
 
-def autocomplete_catalogue(raw_query: str, *, limit: int = AUTOCOMPLETE_LIMIT) -> list:
-    """Live items whose title starts words with what the visitor typed, best first."""
+def autocomplete_catalogue(
+    raw_query: str, *, limit: int = AUTOCOMPLETE_LIMIT, request: HttpRequest | None = None
+) -> list:
+    """Live items ``request`` may view whose title starts words with what the visitor typed,
+    best first."""
     query = clean_query(raw_query, keep_last=True)
     if not query:
         return []
-    results = public_items().specific().autocomplete(query, operator="and")
+    results = viewable_items(request).specific().autocomplete(query, operator="and")
     return list(results[:limit])

@@ -69,7 +69,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "sont ignorés."
         )
     elif clean_query(raw_query):
-        outcome = search_catalogue(raw_query, filters)
+        outcome = search_catalogue(raw_query, filters, request=request)
         page = Paginator(outcome.ids, PER_PAGE).get_page(request.GET.get("page"))
         loaded = {
             item.pk: item
