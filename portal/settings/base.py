@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -174,8 +175,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
-# Wagtail
-WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Portail")
+
+def association_name() -> str:
+    # Imported when read: the apps are not loaded while settings are.
+    from membership.services import association_identity
+
+    return association_identity().name
+
+
+# Wagtail. The admin is titled with the name staff give the association, read when shown.
+WAGTAIL_SITE_NAME = lazy(association_name, str)()
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.admin_forms.AdminLoginForm"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
