@@ -6,7 +6,7 @@ Environment variables:
     ALLOWED_HOSTS   comma-separated
     REDIS_URL       when set, cache and sessions live in Redis
     EMAIL_URL-like  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
-                    DEFAULT_FROM_EMAIL
+                    DEFAULT_FROM_EMAIL (the address; emails carry the association's name)
     SITE_URL        absolute base URL used in emails and the admin
     HEADLESS_PREVIEW_URL  a decoupled front end's preview page: offers editors a headless preview
 """
@@ -170,7 +170,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portail <noreply@localhost>")
+# The portal's emails go out from this address under the association's name (its identity).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
