@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install browser db demo serve test lint format migrations-check check clean
+.PHONY: run install browser db demo welcome serve test lint format migrations-check check clean
 
 ## make run: install, prepare the SQLite database with demo content, serve on localhost.
-run: install db demo serve
+run: install db demo welcome serve
 
 install: $(BIN)/.installed
 
@@ -23,6 +23,16 @@ db: install
 
 demo: install
 	$(BIN)/python manage.py load_demo
+
+# What a newcomer needs once the server starts; the links in emails follow HOST and PORT too.
+welcome:
+	@echo ""
+	@echo "Le portail :          http://$(HOST):$(PORT)/"
+	@echo "L'administration :    http://$(HOST):$(PORT)/admin/"
+	@echo "Premier compte de l'équipe (dans un second terminal) :"
+	@echo "  $(BIN)/python manage.py createsuperuser"
+	@echo "Les courriels envoyés par le portail s'affichent dans ce terminal."
+	@echo ""
 
 serve: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

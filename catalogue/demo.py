@@ -1,9 +1,9 @@
 """A demo site built from Cap Rural's real catalogue pages (the seeds), plus upcoming sessions.
 
-``load_demo()`` is idempotent: snippets are found by their natural key (slug, name, first and
-last name), pages by their slug under their parent; what exists is updated and published again
-with a new revision, nothing is duplicated. Inline rows (dates, speakers, questions) are updated
-in place so that registrations attached to a date survive a reload.
+``load_demo()`` creates what is missing and leaves alone what exists: snippets are found by their
+natural key (slug, name, first and last name), pages by their slug under their parent, and the
+association's identity and the home page are filled only while still blank. A second run (each
+``make run``) therefore never reverts what staff edited; delete a demo page to have it rebuilt.
 """
 
 import datetime as dt
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from home.models import AssociationSettings
+from membership.services import association_identity
 
 from .models import (
     ApplicationQuestion,
@@ -818,29 +818,29 @@ def resource_items():
 @dataclass
 class Report:
     created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
+    kept: list = field(default_factory=list)
 
     def record(self, label, created):
-        (self.created if created else self.updated).append(label)
+        (self.created if created else self.kept).append(label)
 
 
 def _upsert_snippets(report):
     themes = {}
     for slug, name, description in THEMES:
-        themes[slug], created = Theme.objects.update_or_create(
+        themes[slug], created = Theme.objects.get_or_create(
             slug=slug, defaults={"name": name, "description": description}
         )
         report.record(f"thème « {name} »", created)
     audiences = {}
     for slug, name in AUDIENCES:
-        audiences[slug], created = Audience.objects.update_or_create(
+        audiences[slug], created = Audience.objects.get_or_create(
             slug=slug, defaults={"name": name}
         )
         report.record(f"public « {name} »", created)
     organisations = {}
     for data in ORGANISATIONS:
         defaults = {"description": data["description"], "website": data.get("website", "")}
-        organisations[data["name"]], created = Organisation.objects.update_or_create(
+        organisations[data["name"]], created = Organisation.objects.get_or_create(
             name=data["name"], defaults=defaults
         )
         report.record(f"structure « {data['name']} »", created)
@@ -852,7 +852,7 @@ def _upsert_snippets(report):
             "email": data.get("email", ""),
             "phone": data.get("phone", ""),
         }
-        people[first_name, last_name], created = Person.objects.update_or_create(
+        people[first_name, last_name], created = Person.objects.get_or_create(
             first_name=first_name, last_name=last_name, defaults=defaults
         )
         report.record(f"personne « {first_name} {last_name} »", created)
@@ -860,21 +860,17 @@ def _upsert_snippets(report):
 
 
 def _publish(parent, model, slug, fields, prepare=None):
-    """Create or update the page ``slug`` under ``parent`` and publish a new revision."""
+    """Create and publish the page ``slug`` under ``parent``; an existing one is left as it is."""
     page = model.objects.child_of(parent).filter(slug=slug).first()
-    created = page is None
-    if created:
-        page = model(slug=slug, **fields)
-    else:
-        for name, value in fields.items():
-            setattr(page, name, value)
+    if page is not None:
+        return page, False
+    page = model(slug=slug, **fields)
     if prepare:
         prepare(page)
-    if created:
-        parent.add_child(instance=page)
+    parent.add_child(instance=page)
     page.save_revision().publish()
     page.refresh_from_db()
-    return page, created
+    return page, True
 
 
 def _rows(existing, model, wanted, key):
@@ -947,21 +943,29 @@ def _publish_item(catalogue, item, themes, audiences, people, report):
 
 @transaction.atomic
 def load_demo(today=None):
-    """Build or refresh the demo site on the default site; returns what was created or updated."""
+    """Build what the demo site lacks on the default site; returns what was created or kept."""
     today = today or timezone.localdate()
     report = Report()
     site = Site.objects.get(is_default_site=True)
 
-    settings = AssociationSettings.for_site(site)
-    for name, value in ASSOCIATION.items():
-        setattr(settings, name, value)
-    settings.save()
-    report.record("identité de l'association", False)
+    identity = association_identity()
+    # Filled only while no one has touched it: staff's own identity stays.
+    untouched = all(
+        getattr(identity, name) == identity._meta.get_field(name).get_default()
+        for name in ASSOCIATION
+    )
+    if untouched:
+        for name, value in ASSOCIATION.items():
+            setattr(identity, name, value)
+        identity.save()
+    report.record("identité de l'association", untouched)
 
     home = site.root_page.specific
-    home.lead, home.body = HOME["lead"], HOME["body"]
-    home.save_revision().publish()
-    report.record("page d'accueil", False)
+    blank_home = not home.lead and not home.body
+    if blank_home:
+        home.lead, home.body = HOME["lead"], HOME["body"]
+        home.save_revision().publish()
+    report.record("page d'accueil", blank_home)
 
     themes, audiences, people = _upsert_snippets(report)
     catalogue, created = _publish(home, CatalogueIndexPage, CATALOGUE_SLUG, CATALOGUE)

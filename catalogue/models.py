@@ -16,7 +16,6 @@ from wagtail import blocks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
-    InlinePanel,
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
@@ -30,6 +29,7 @@ from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from .blocks import ArticleBodyBlock, DocumentBlock, LinkBlock, NoticeBlock, ProgrammeBlock
 from .forms import SessionPageForm, WorkingGroupCallPageForm
+from .panels import InlinePanel
 from .preview import HEADLESS_MODE, HEADLESS_MODE_LABEL, headless_preview_enabled
 from .serializers import (
     AudienceSerializer,
@@ -518,7 +518,12 @@ class SessionPage(CatalogueItemPage):
         FieldPanel("programme"),
         FieldPanel("method"),
         FieldPanel("case_study"),
-        InlinePanel("speakers", label="intervenants", heading="Intervenants"),
+        InlinePanel(
+            "speakers",
+            label="intervenant",
+            heading="Intervenants",
+            add_label="Ajouter un intervenant",
+        ),
         FieldPanel("themes"),
         FieldPanel("documents"),
     ]
@@ -527,6 +532,7 @@ class SessionPage(CatalogueItemPage):
             "occurrences",
             label="date",
             heading="Dates",
+            add_label="Ajouter une date",
             min_num=1,
             help_text="Chaque créneau, heure de Paris.",
         ),
@@ -844,7 +850,12 @@ class WorkingGroupCallPage(CatalogueItemPage):
         MultiFieldPanel(
             [FieldPanel("profiles"), FieldPanel("audiences")], heading="Qui peut candidater"
         ),
-        InlinePanel("questions", label="question", heading="Questions posées aux candidats"),
+        InlinePanel(
+            "questions",
+            label="question",
+            heading="Questions posées aux candidats",
+            add_label="Ajouter une question",
+        ),
         FieldPanel("registration_mode"),
         FieldPanel("registration_url"),
         FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_deadline")]),
@@ -1007,7 +1018,12 @@ class ResourceArticlePage(CatalogueItemPage):
         FieldPanel("documents"),
         FieldPanel("themes"),
         FieldPanel("audiences"),
-        InlinePanel("related_sessions", label="session liée", heading="Sessions liées"),
+        InlinePanel(
+            "related_sessions",
+            label="session liée",
+            heading="Sessions liées",
+            add_label="Ajouter une session liée",
+        ),
         FieldPanel("contact"),
     ]
     search_fields = CatalogueItemPage.search_fields + [

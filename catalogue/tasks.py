@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from membership.services import association_identity, email_sender, email_subject
+
 from .ical import absolute_url
 from .models import Application, ApplicationStatus, Registration, RegistrationStatus
 from .page_access import person_can_view
@@ -44,10 +46,11 @@ def _absolute(path: str) -> str:
 
 
 def _send(*, to: str, subject: str, template: str, context: dict, attachments=()) -> None:
-    context = {"site_name": settings.WAGTAIL_SITE_NAME, **context}
+    context = {"site_name": association_identity().name, **context}
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=email_subject(subject),
         body=render_to_string(f"catalogue/emails/{template}.txt", context),
+        from_email=email_sender(),
         to=[to],
     )
     message.attach_alternative(

@@ -12,7 +12,7 @@ from allauth.core import context
 from django.contrib.sites.shortcuts import get_current_site
 
 from .models import MemberProfile
-from .services import association_identity
+from .services import association_identity, email_sender, email_subject
 
 
 def user_display(user) -> str:
@@ -40,4 +40,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject: str) -> str:
         if account_settings.EMAIL_SUBJECT_PREFIX is not None:
             return super().format_email_subject(subject)
-        return f"[{self.current_site().name}] {subject}"
+        return email_subject(subject, context.request)
+
+    def get_from_email(self) -> str:
+        return email_sender(context.request)

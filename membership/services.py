@@ -8,6 +8,7 @@ an event that is already applied, or overtaken by a later state, does nothing.
 
 import datetime as dt
 from decimal import Decimal
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -766,7 +767,18 @@ def _send(template: str, context: dict, recipients: list[str]) -> None:
     context = {**context, "association": identity, "site_url": settings.SITE_URL}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}.txt", context)
-    send_mail(subject, body, None, recipients)
+    send_mail(email_subject(subject), body, email_sender(), recipients)
+
+
+def email_subject(subject: str, request=None) -> str:
+    """A subject prefixed with the association's name, « [Cap Rural] … », as every email's is."""
+    return f"[{association_identity(request).name}] {subject}"
+
+
+def email_sender(request=None) -> str:
+    """``DEFAULT_FROM_EMAIL``'s address under the association's name (staff edit it, not settings)."""
+    address = parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1]
+    return formataddr((association_identity(request).name, address))
 
 
 def association_identity(request=None):

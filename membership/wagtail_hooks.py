@@ -255,6 +255,14 @@ class CotisationPermissionHelper(PermissionHelper):
         return False
 
 
+class NeedsAttentionFilter(admin.BooleanFieldListFilter):
+    """Titled for the list's « Par … »: the field's own name gave « Par à vérifier »."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "besoin de vérification"
+
+
 class CotisationAdmin(LocalisedExportModelAdmin):
     model = Cotisation
     menu_label = "Cotisations"
@@ -278,7 +286,13 @@ class CotisationAdmin(LocalisedExportModelAdmin):
         "paid_at",
         "needs_attention",
     )
-    list_filter = ("year", "status", "category", "needs_attention", "payments__method")
+    list_filter = (
+        "year",
+        "status",
+        "category",
+        ("needs_attention", NeedsAttentionFilter),
+        "payments__method",
+    )
     list_select_related = ("organisation", "user")
     search_fields = (
         "organisation__name",

@@ -1,5 +1,6 @@
 from django import template
 
+from ..services import association_identity
 from ..services import euros as format_euros
 from ..years import year_label
 
@@ -15,3 +16,9 @@ def euros(amount) -> str:
 @register.filter
 def membership_year_label(year: int) -> str:
     return year_label(year)
+
+
+@register.simple_tag(takes_context=True)
+def association_name(context) -> str:
+    """The association's name, e.g. for the admin's title."""
+    return association_identity(context.get("request")).name

@@ -6,7 +6,7 @@ Environment variables:
     ALLOWED_HOSTS   comma-separated
     REDIS_URL       when set, cache and sessions live in Redis
     EMAIL_URL-like  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
-                    DEFAULT_FROM_EMAIL
+                    DEFAULT_FROM_EMAIL (the address; emails carry the association's name)
     SITE_URL        absolute base URL used in emails and the admin
     HEADLESS_PREVIEW_URL  a decoupled front end's preview page: offers editors a headless preview
 """
@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -169,13 +170,23 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portail <noreply@localhost>")
+# The portal's emails go out from this address under the association's name (its identity).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
-# Wagtail
-WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Portail")
+
+def association_name() -> str:
+    # Imported when read: the apps are not loaded while settings are.
+    from membership.services import association_identity
+
+    return association_identity().name
+
+
+# Wagtail. The admin is titled with the name staff give the association, read when shown.
+WAGTAIL_SITE_NAME = lazy(association_name, str)()
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.admin_forms.AdminLoginForm"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]

@@ -348,7 +348,7 @@ class TestPickOneDate:
         committed(registration_move, registration=registration, occurrence=second_date, by=staff)
 
         confirmation, moved = emails_to(user)
-        assert moved.subject == f"Changement de date : {session.title}"
+        assert moved.subject == f"[Portail] Changement de date : {session.title}"
         assert "L'équipe a changé la date de votre inscription" in moved.body
         assert "confirmée" in moved.body
         old_event, new_event = (
@@ -392,7 +392,7 @@ def test_removal_by_staff_says_the_team_cancelled(staff, committed):
     registration = registration_create(session=session, user=user)
     committed(registration_cancel, registration=registration, by=staff)
     [message] = emails_to(user)
-    assert message.subject == f"Inscription annulée : {session.title}"
+    assert message.subject == f"[Portail] Inscription annulée : {session.title}"
     assert "L'équipe a annulé votre inscription" in message.body
     assert "formation@exemple.fr" in message.body
     assert "formation@exemple.fr" in message.alternatives[0].content
@@ -596,7 +596,7 @@ def test_reminder_sent_once_with_the_meeting_link(committed, settings):
     with_callbacks(call_command, command_name="send_session_reminders")
     with_callbacks(call_command, command_name="send_session_reminders")
 
-    assert [m.subject for m in mail.outbox] == [f"Rappel : {session.title} approche"]
+    assert [m.subject for m in mail.outbox] == [f"[Portail] Rappel : {session.title} approche"]
     assert mail.outbox[0].to == [participant.email]
     assert session.meeting_url in mail.outbox[0].body
 
@@ -626,7 +626,7 @@ def test_a_daily_run_reminds_sessions_up_to_the_configured_day(settings, committ
     assert registrations_send_reminders(now=morning(3)) == 0
     assert committed(registrations_send_reminders, now=morning(2)) == 1
     assert registrations_send_reminders(now=morning(1)) == 0
-    assert [m.subject for m in emails_to(user)] == [f"Rappel : {session.title} approche"]
+    assert [m.subject for m in emails_to(user)] == [f"[Portail] Rappel : {session.title} approche"]
 
 
 def test_listings_count_confirmed_seats_in_one_query(django_assert_num_queries):

@@ -17,8 +17,8 @@ from catalogue.models import (
 class Command(BaseCommand):
     help = (
         "Construit le site de démonstration (Cap Rural) : page d'accueil, identité, catalogue, "
-        "sessions, appel à manifestation d'intérêt et ressources. Peut être relancée sans créer "
-        "de doublons."
+        "sessions, appel à manifestation d'intérêt et ressources. Peut être relancée : elle crée "
+        "ce qui manque et laisse tel quel ce qui existe, modifications de l'équipe comprises."
     )
 
     def handle(self, *args, **options):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Site de démonstration à jour : {len(report.created)} élément(s) créé(s), "
-                f"{len(report.updated)} mis à jour."
+                f"{len(report.kept)} déjà présent(s) laissé(s) tel(s) quel(s)."
             )
         )
         self.stdout.write(
