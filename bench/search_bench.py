@@ -224,7 +224,7 @@ def generate(count: int, seed: int = 42) -> CatalogueIndexPage:
             rationale=paragraphs(rng, sentences, 2),
             objectives=paragraphs(rng, sentences, 1),
             audience_text=paragraphs(rng, sentences, 1),
-            method=paragraphs(rng, sentences, 1),
+            teaching_method=paragraphs(rng, sentences, 1),
             format=fmt,
             venue_name="Salle des fêtes" if fmt != SessionFormat.ONLINE else "",
             venue_town=rng.choice(TOWNS) if fmt != SessionFormat.ONLINE else "",

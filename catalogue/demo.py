@@ -281,7 +281,7 @@ def seed_items():
                     ),
                 ),
             ],
-            "method": p(
+            "teaching_method": p(
                 "A partir de l'exposé du cas d'un participant, des approfondissements et des "
                 "apports d'outils et de méthodes."
             ),
@@ -362,7 +362,7 @@ def seed_items():
                     "Ébauche de pistes pour travailler avec ces nouvelles formes d'engagements"
                 ),
             ],
-            "method": p(
+            "teaching_method": p(
                 "Cette webconférence privilégiera les échanges à partir des expériences des "
                 "participants pour travailler ensemble la manière de mobiliser et collaborer avec "
                 "ces équipes parfois fortement renouvelées."

@@ -460,7 +460,9 @@ class SessionPage(CatalogueItemPage):
         "une session pour qui ?", blank=True, help_text="Le public visé, en toutes lettres."
     )
     programme = StreamField(ProgrammeBlock(), verbose_name="programme", blank=True)
-    method = RichTextField(
+    # Not « method »: a form control with that name hides the form's own method attribute from
+    # the admin's script, and autosave stopped sending its request.
+    teaching_method = RichTextField(
         "méthode d'animation", blank=True, help_text="Comment la session se déroule."
     )
     case_study = RichTextField("cas étudié", blank=True)
@@ -516,7 +518,7 @@ class SessionPage(CatalogueItemPage):
         FieldPanel("objectives"),
         MultiFieldPanel([FieldPanel("audience_text"), FieldPanel("audiences")], heading="Public"),
         FieldPanel("programme"),
-        FieldPanel("method"),
+        FieldPanel("teaching_method"),
         FieldPanel("case_study"),
         InlinePanel(
             "speakers",
@@ -576,7 +578,7 @@ class SessionPage(CatalogueItemPage):
         index.SearchField("objectives"),
         index.SearchField("audience_text"),
         index.SearchField("programme"),
-        index.SearchField("method"),
+        index.SearchField("teaching_method"),
         index.SearchField("case_study"),
         index.FilterField("format"),
         index.FilterField("kind"),
@@ -603,7 +605,7 @@ class SessionPage(CatalogueItemPage):
         APIField("audience_text"),
         APIField("audiences", serializer=AudienceSerializer(many=True)),
         APIField("programme"),
-        APIField("method"),
+        APIField("teaching_method"),
         APIField("case_study"),
         APIField("notices"),
         APIField("speakers"),

@@ -175,7 +175,7 @@ class CatalogueItemDetailOut(CatalogueItemOut):
     programme: list[dict[str, Any]] = Field(
         description="Blocs du programme : {type, id, value} ; le texte riche est en HTML."
     )
-    method: str = Field(description="HTML.")
+    teaching_method: str = Field(description="Méthode d'animation, en HTML.")
     case_study: str = Field(description="HTML.")
     speakers: list[SpeakerOut]
     attendance_mode: str | None
@@ -438,7 +438,7 @@ def serialize_detail(
         documents=_documents(session or article) if (session or article) else [],
         audience_text=html(session, "audience_text"),
         programme=_stream(session, "programme", request) if session else [],
-        method=html(session, "method"),
+        teaching_method=html(session, "teaching_method"),
         case_study=html(session, "case_study"),
         speakers=[
             SpeakerOut(

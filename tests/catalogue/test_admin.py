@@ -99,7 +99,7 @@ def session_data(**overrides):
                 )
             ]
         ),
-        "method": rich_text("<p>Apports et échanges.</p>"),
+        "teaching_method": rich_text("<p>Apports et échanges.</p>"),
         "case_study": rich_text("<p>La démarche Geopark en Beaujolais.</p>"),
         "speakers": inline_formset(
             [{"person": str(speaker.pk), "role": SpeakerRole.ANIMATION, "note": ""}]

@@ -194,7 +194,7 @@ def test_collectifs_session_has_every_seed_fact_in_its_field(demo):
         "webconférences."
     ]
     assert "Suite aux contraintes sanitaires" not in text_of(session.rationale)
-    assert "exposé du cas d'un participant" in text_of(session.method)
+    assert "exposé du cas d'un participant" in text_of(session.teaching_method)
 
     first, second = session.programme
     assert first.value["title"] == "De quoi parlons-nous ?"
@@ -233,7 +233,7 @@ def test_benevoles_session_has_every_seed_fact_in_its_field(demo):
         "Ébauche de pistes pour travailler avec ces nouvelles formes d'engagements",
     ]
     assert "Recherche et Solidarité" in text_of(session.programme[0].value["body"])
-    assert "privilégiera les échanges" in text_of(session.method)
+    assert "privilégiera les échanges" in text_of(session.teaching_method)
     assert {a.name for a in session.audiences.all()} == {
         "Agents de développement",
         "Administrateurs d'associations",

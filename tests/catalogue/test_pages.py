@@ -86,7 +86,7 @@ def full_session(catalogue):
         rationale="<p>De nombreux collectifs portent des projets non entrepreneuriaux.</p>",
         objectives="<ul><li>Identifier les collectifs du territoire</li></ul>",
         audience_text="<p>Les agents de développement rural et les élus.</p>",
-        method="<p>Apports et échanges entre pairs.</p>",
+        teaching_method="<p>Apports et échanges entre pairs.</p>",
         case_study="<p>Le cas d'un atelier vélo.</p>",
         notices=[
             {
