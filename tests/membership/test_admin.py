@@ -285,7 +285,7 @@ def test_exports_write_paris_time_and_french_formats(staff_client):
     assert "01/03/2025 00:30" in row and "27/02/2025" in row
     assert "2025-02-28" not in csv_text and "+00:00" not in csv_text
     referent = _export(staff_client, "membership_organisationmembership_modeladmin_index", "csv")
-    assert referent.decode().splitlines()[1].split(",")[3] == "non"
+    assert referent.decode().splitlines()[1].split(";")[3] == "non"
 
     xlsx = _export(staff_client, "membership_payment_modeladmin_index", "xlsx")
     sheet = load_workbook(io.BytesIO(xlsx)).active
