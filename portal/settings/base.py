@@ -178,6 +178,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Portail")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
+# Staff type dates the French way. Wagtail's date picker reads what is typed with these formats
+# (2027-01-14 by default) and puts today's date in place of anything it cannot read; each must
+# be one of the French DATE/DATETIME/TIME_INPUT_FORMATS, which the server parses.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = SITE_URL

@@ -59,8 +59,8 @@ def paris_slot(day: dt.date, start: str, end: str) -> tuple[dt.datetime, dt.date
 
 
 def admin_input(moment: dt.datetime) -> str:
-    """A date and time as typed into Wagtail's date-time field (Paris time)."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    """A date and time as staff type it into Wagtail's date-time field (Paris time)."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
 
 def path_of(url: str) -> str:

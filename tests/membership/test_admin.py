@@ -104,13 +104,15 @@ def test_recording_on_an_existing_cotisation(staff_client):
     assert cotisation.status == CotisationStatus.PAID
 
 
-def test_granting_provisional_coverage(staff_client):
+# What the browser's date input sends, and a date typed the French way.
+@pytest.mark.parametrize("date_format", ["%Y-%m-%d", "%d/%m/%Y"])
+def test_granting_provisional_coverage(staff_client, date_format):
     year = membership_year()
     cotisation = CotisationFactory(user=None, organisation=OrganisationFactory(), year=year)
     until = min(timezone.localdate() + dt.timedelta(days=60), year_end(year))
     staff_client.post(
         reverse("membership_provisional_grant", args=[cotisation.pk]),
-        {"until": until.isoformat()},
+        {"until": until.strftime(date_format)},
     )
     cotisation.refresh_from_db()
     assert cotisation.status == CotisationStatus.PROVISIONAL
