@@ -206,6 +206,7 @@ def test_a_session_from_its_writing_to_its_participants_export(
     assert session.capacity == 2
     assert session.registration_mode == RegistrationMode.MEMBERS
     assert session.get_parent().slug == "catalogue"
+    assert session.slug == "haies-champetres-planter-avec-les-agriculteurs"  # made by the editor
 
     # ------------------------------------------------------------------ 2. a visitor finds it
     visitor = journey.person("visiteur")
