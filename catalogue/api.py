@@ -1,6 +1,7 @@
 """The catalogue's read API: listing with filters, detail, iCalendar feeds."""
 
 from typing import Literal
+from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -156,7 +157,9 @@ def item_by_path(
     site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
     if site is None:
         raise HttpError(404, NOT_FOUND)
-    components = [part for part in path.split("/") if part]
+    # The page URLs the API gives are percent-encoded (/la-coop%C3%A9ration/); a slug never holds
+    # a "%", so decoding also leaves a path given as the page's own text unchanged.
+    components = [part for part in unquote(path).split("/") if part]
     url_path = site.root_page.url_path + "".join(f"{part}/" for part in components)
     page = _get_item(request, url_path=url_path)
     return serialize_detail(page, request=request)

@@ -38,6 +38,7 @@ from .serializers import (
     RelatedSessionsField,
     ThemeSerializer,
 )
+from .widgets import HalfHourDateTimeInput
 
 
 def paris_tz():
@@ -556,7 +557,10 @@ class SessionPage(CatalogueItemPage):
                 FieldPanel("registration_url"),
                 FieldPanel("capacity"),
                 FieldRowPanel(
-                    [FieldPanel("registration_opens_at"), FieldPanel("registration_deadline")]
+                    [
+                        FieldPanel("registration_opens_at", widget=HalfHourDateTimeInput),
+                        FieldPanel("registration_deadline"),
+                    ]
                 ),
                 FieldPanel("fee_note"),
             ],
@@ -719,7 +723,15 @@ class SessionOccurrence(Orderable):
         "précision", max_length=200, blank=True, help_text="Par exemple « 1re webconférence »."
     )
 
-    panels = [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("label")]
+    panels = [
+        FieldRowPanel(
+            [
+                FieldPanel("start", widget=HalfHourDateTimeInput),
+                FieldPanel("end", widget=HalfHourDateTimeInput),
+            ]
+        ),
+        FieldPanel("label"),
+    ]
     api_fields = [APIField("start"), APIField("end"), APIField("label")]
 
     class Meta(Orderable.Meta):

@@ -3,6 +3,7 @@ grant provisional coverage, decide an attachment, download a receipt; and the li
 that every staff list of the portal shares."""
 
 import datetime as dt
+from itertools import chain
 
 from django import forms
 from django.contrib import messages
@@ -31,6 +32,7 @@ from .models import (
     Tariff,
 )
 from .pdf import receipt_pdf
+from .spreadsheets import csv_lines
 from .views import pdf_response
 from .years import membership_year
 
@@ -49,11 +51,13 @@ def _local(value: dt.datetime) -> dt.datetime:
 
 class LocalisedExportIndexView(IndexView):
     """A staff list whose CSV and XLSX exports read as staff expect: times in Europe/Paris,
-    French formats where the file holds text.
+    French formats where the file holds text; CSV as a French Excel opens it (``spreadsheets``).
 
     wagtail-modeladmin writes aware datetimes in UTC (ISO text in CSV, the UTC clock in XLSX),
     booleans as "True", the empty-value dash for any falsy value (a False or a zero amount
-    included), and headings in English title case ("Montant Remboursé (€)").
+    included), and headings in English title case ("Montant Remboursé (€)"); its CSV is
+    comma-separated UTF-8 without a byte-order mark, with member-typed formulas left live. Its XLSX
+    already stores text that looks like a formula as text.
     """
 
     DATETIME_XLSX = "dd/mm/yyyy hh:mm"
@@ -93,6 +97,22 @@ class LocalisedExportIndexView(IndexView):
                 )
             row[field] = value
         return row
+
+    def stream_csv(self, queryset):
+        headings = [self.get_heading(queryset, field) for field in self.list_export]
+        rows = (
+            [
+                self.preprocess_field_value(field, value, self.FORMAT_CSV)
+                for field, value in self.to_row_dict(item).items()
+            ]
+            for item in queryset
+        )
+        return csv_lines(chain([headings], rows))
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
 
     def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
         cells = super().generate_xlsx_row(worksheet, row_dict, date_format=self.DATETIME_XLSX)

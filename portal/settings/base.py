@@ -189,6 +189,15 @@ WAGTAIL_SITE_NAME = lazy(association_name, str)()
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.admin_forms.AdminLoginForm"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
+# Staff type dates the French way. Wagtail's date picker reads what is typed with these formats
+# (2027-01-14 by default) and puts today's date in place of anything it cannot read; each must
+# be one of the French DATE/DATETIME/TIME_INPUT_FORMATS, which the server parses.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
+# « La coopération » makes la-cooperation, in the editor and in code: an address people can type
+# and share without it turning into la-coop%C3%A9ration.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = SITE_URL

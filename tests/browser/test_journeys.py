@@ -60,8 +60,8 @@ def paris_slot(day: dt.date, start: str, end: str) -> tuple[dt.datetime, dt.date
 
 
 def admin_input(moment: dt.datetime) -> str:
-    """A date and time as typed into Wagtail's date-time field (Paris time)."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    """A date and time as staff type it into Wagtail's date-time field (Paris time)."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
 
 def path_of(url: str) -> str:
@@ -210,6 +210,7 @@ def test_a_session_from_its_writing_to_its_participants_export(
     assert session.capacity == 2
     assert session.registration_mode == RegistrationMode.MEMBERS
     assert session.get_parent().slug == "catalogue"
+    assert session.slug == "haies-champetres-planter-avec-les-agriculteurs"  # made by the editor
 
     with journey.step("1 modification enregistrée automatiquement"):
         staff.goto(f"/admin/pages/{session.pk}/edit/")

@@ -1,5 +1,6 @@
 """Staff manage participants and applications in the Wagtail admin."""
 
+import csv
 import datetime as dt
 import io
 
@@ -76,13 +77,27 @@ def test_participants_export_gives_paris_time(admin_client, export_format):
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if export_format == "csv":
         row = content.decode().splitlines()[1]
-        assert row.endswith(",31/01/2025 23:30")
+        assert row.endswith(";31/01/2025 23:30")
     else:
         sheet = load_workbook(io.BytesIO(content)).active
         headings = [cell.value for cell in sheet[1]]
         created = dict(zip(headings, sheet[2], strict=True))["Inscrite le"]
         assert created.value == dt.datetime(2025, 1, 31, 23, 30)
         assert created.number_format == "dd/mm/yyyy hh:mm"
+
+
+def test_participants_csv_neutralises_what_people_typed(admin_client):
+    session = SessionPageFactory()
+    person = member(year_of(session), first_name="@SUM(A1:A2)", last_name="Dupont")
+    registration = registration_create(session=session, user=person)
+    Registration.objects.filter(pk=registration.pk).update(organisation="=cmd|' /C calc'!A0")
+    response = admin_client.get(
+        reverse("catalogue_registration_modeladmin_index"), {"export": "csv"}
+    )
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    [row] = csv.DictReader(io.StringIO(content), delimiter=";")
+    assert row["Structure"] == "'=cmd|' /C calc'!A0"
+    assert row["Personne"] == "'@SUM(A1:A2) Dupont"
 
 
 def test_staff_add_a_person_beyond_capacity(admin_client, staff):

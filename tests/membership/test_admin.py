@@ -104,13 +104,15 @@ def test_recording_on_an_existing_cotisation(staff_client):
     assert cotisation.status == CotisationStatus.PAID
 
 
-def test_granting_provisional_coverage(staff_client):
+# What the browser's date input sends, and a date typed the French way.
+@pytest.mark.parametrize("date_format", ["%Y-%m-%d", "%d/%m/%Y"])
+def test_granting_provisional_coverage(staff_client, date_format):
     year = membership_year()
     cotisation = CotisationFactory(user=None, organisation=OrganisationFactory(), year=year)
     until = min(timezone.localdate() + dt.timedelta(days=60), year_end(year))
     staff_client.post(
         reverse("membership_provisional_grant", args=[cotisation.pk]),
-        {"until": until.isoformat()},
+        {"until": until.strftime(date_format)},
     )
     cotisation.refresh_from_db()
     assert cotisation.status == CotisationStatus.PROVISIONAL
@@ -285,7 +287,7 @@ def test_exports_write_paris_time_and_french_formats(staff_client):
     assert "01/03/2025 00:30" in row and "27/02/2025" in row
     assert "2025-02-28" not in csv_text and "+00:00" not in csv_text
     referent = _export(staff_client, "membership_organisationmembership_modeladmin_index", "csv")
-    assert referent.decode().splitlines()[1].split(",")[3] == "non"
+    assert referent.decode().splitlines()[1].split(";")[3] == "non"
 
     xlsx = _export(staff_client, "membership_payment_modeladmin_index", "xlsx")
     sheet = load_workbook(io.BytesIO(xlsx)).active
