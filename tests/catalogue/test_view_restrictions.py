@@ -268,7 +268,7 @@ def test_the_waiting_list_passes_over_who_may_not_view(world, committed):
         assert (outsider.status, insider.status) == ("waiting", "confirmed")
         assert emails_to(world.outsider) == []
         assert [m.subject for m in emails_to(world.insider)] == [
-            f"Une place s'est libérée : votre inscription à « {SESSION_TITLE} » est confirmée"
+            f"[Portail] Une place s'est libérée : votre inscription à « {SESSION_TITLE} » est confirmée"
         ]
 
 
@@ -292,7 +292,10 @@ def test_reminders_and_invitations_skip_who_may_not_view(world, committed):
     for person in ("outsider", "insider"):
         emails = emails_to(getattr(world, person))
         if world.person_may_view(person):
-            assert [m.subject.split(" :")[0] for m in emails] == ["Rappel", "Inscription confirmée"]
+            assert [m.subject.split(" :")[0] for m in emails] == [
+                "[Portail] Rappel",
+                "[Portail] Inscription confirmée",
+            ]
             assert all(SECRET_LINK in m.body for m in emails)
         else:
             assert emails == []
