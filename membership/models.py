@@ -426,6 +426,12 @@ class Payment(models.Model):
         return f"{self.get_method_display()} · {self.amount} € · {self.get_status_display()}"
 
 
+class StripeEventOutcome(models.TextChoices):
+    PROCESSED = "processed", "Traité"
+    # Nothing for the portal to do (another application's object, one Stripe does not know…).
+    IGNORED = "ignored", "Ignoré"
+
+
 class StripeEvent(models.Model):
     """A webhook event from Stripe, stored once by its id so duplicates do nothing."""
 
@@ -436,6 +442,10 @@ class StripeEvent(models.Model):
     processed_at = models.DateTimeField("traité le", null=True, blank=True)
     attempts = models.PositiveIntegerField("tentatives", default=0)
     last_error = models.TextField("dernière erreur", blank=True)
+    outcome = models.CharField(
+        "résultat", max_length=20, choices=StripeEventOutcome.choices, blank=True
+    )
+    ignored_reason = models.TextField("motif de l’abandon", blank=True)
 
     class Meta:
         ordering = ["-received_at"]
