@@ -500,6 +500,11 @@ class Receipt(models.Model):
     issued_at = models.DateTimeField("émis le", default=timezone.now)
     holder_name = models.CharField("adhérent", max_length=300)
     holder_address = models.TextField("adresse de l’adhérent", blank=True)
+    # A credit note for a Stripe refund names it: each refund is credited once, whatever the
+    # order and timing of the events that report it.
+    stripe_refund_id = models.CharField(
+        "remboursement Stripe", max_length=255, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-series", "-number"]
@@ -510,6 +515,11 @@ class Receipt(models.Model):
                 fields=["payment"],
                 condition=Q(kind="receipt"),
                 name="receipt_one_per_payment",
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_refund_id"],
+                condition=~Q(stripe_refund_id=""),
+                name="receipt_one_credit_note_per_stripe_refund",
             ),
         ]
 
