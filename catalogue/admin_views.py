@@ -2,12 +2,14 @@
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import label_for_field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from wagtail_modeladmin.views import InspectView
 
 from membership.admin_views import StaffFormView
 
@@ -21,6 +23,23 @@ from .models import (
     SessionPage,
     WorkingGroupCallPage,
 )
+
+
+class ModelAdminInspectView(InspectView):
+    """An inspect view that also shows the model admin's display methods, as its list does.
+
+    wagtail-modeladmin looks ``inspect_view_fields`` up on the model only: a method of the
+    model admin there made the view answer 500.
+    """
+
+    def get_field_label(self, field_name, field=None):
+        return label_for_field(field_name, model=self.model, model_admin=self.model_admin)
+
+    def get_field_display_value(self, field_name, field=None):
+        method = getattr(self.model_admin, field_name, None)
+        if callable(method) and not hasattr(self.instance, field_name):
+            return method(self.instance)
+        return super().get_field_display_value(field_name, field)
 
 
 def registrations_index_url(session_id: int | None = None) -> str:

@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.html import format_html_join
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -204,7 +206,17 @@ class ApplicationAdmin(LocalisedExportModelAdmin):
     button_helper_class = ApplicationButtonHelper
     permission_helper_class = NoCreatePermissionHelper
     inspect_view_enabled = True
-    inspect_view_fields = ("call", "user", "status", "answers_text", "decision_note", "decided_at")
+    inspect_view_class = admin_views.ModelAdminInspectView
+    inspect_view_fields = (
+        "call",
+        "applicant",
+        "email",
+        "status",
+        "answer_list",
+        "decision_note",
+        "created_at",
+        "decided_at",
+    )
     list_display = ("applicant", "email", "call", "status", "created_at", "decided_at")
     list_filter = ("call", "status")
     list_select_related = ("call", "user")
@@ -237,6 +249,15 @@ class ApplicationAdmin(LocalisedExportModelAdmin):
     @admin.display(description="réponses")
     def answers_text(self, obj):
         return "\n\n".join(f"{label}\n{answer}" for label, answer in obj.answer_rows())
+
+    @admin.display(description="réponses")
+    def answer_list(self, obj):
+        """Each question, then the answer as the applicant typed it (line breaks kept)."""
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong><br>{}</p>",
+            ((label, linebreaksbr(answer)) for label, answer in obj.answer_rows()),
+        )
 
 
 class RegistrationsAdminGroup(ModelAdminGroup):

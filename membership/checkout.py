@@ -272,17 +272,23 @@ def _payment_for_intent(intent_id: str | None, intent_metadata: dict[str, str]) 
 
 
 def refund_sync(*, charge_id: str) -> Payment:
-    """Record the total Stripe says has been refunded on a charge.
+    """Record the refunds Stripe lists now on a charge (failed or canceled ones gave nothing back).
 
-    A full refund revokes the cotisation, a partial one flags it for staff, each with a credit
-    note (see ``services.payment_refunded``). Raises UnknownPayment for a charge the portal did
-    not create.
+    A full refund revokes the cotisation, a partial one flags it for staff, with one credit note
+    per Stripe refund (see ``services.payment_refunded``): two partial refunds give two credit
+    notes, whether their events are processed one by one or after both. Raises UnknownPayment
+    for a charge the portal did not create.
     """
     charge = payments.retrieve_charge(charge_id)
     payment = _payment_for_intent(charge.payment_intent_id, charge.payment_intent_metadata)
-    refunded = payments.from_cents(charge.amount_refunded)
+    refunds = [
+        (refund.id, payments.from_cents(refund.amount))
+        for refund in payments.list_refunds(charge.id)
+        if not refund.is_void
+    ]
+    refunded = sum((amount for _, amount in refunds), start=payments.from_cents(0))
     if refunded > payment.amount_refunded:
-        services.payment_refunded(payment=payment, amount_refunded=refunded)
+        services.payment_refunded(payment=payment, amount_refunded=refunded, refunds=refunds)
     payment.refresh_from_db()
     return payment
 

@@ -426,6 +426,12 @@ class Payment(models.Model):
         return f"{self.get_method_display()} · {self.amount} € · {self.get_status_display()}"
 
 
+class StripeEventOutcome(models.TextChoices):
+    PROCESSED = "processed", "Traité"
+    # Nothing for the portal to do (another application's object, one Stripe does not know…).
+    IGNORED = "ignored", "Ignoré"
+
+
 class StripeEvent(models.Model):
     """A webhook event from Stripe, stored once by its id so duplicates do nothing."""
 
@@ -436,6 +442,10 @@ class StripeEvent(models.Model):
     processed_at = models.DateTimeField("traité le", null=True, blank=True)
     attempts = models.PositiveIntegerField("tentatives", default=0)
     last_error = models.TextField("dernière erreur", blank=True)
+    outcome = models.CharField(
+        "résultat", max_length=20, choices=StripeEventOutcome.choices, blank=True
+    )
+    ignored_reason = models.TextField("motif de l’abandon", blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -490,6 +500,11 @@ class Receipt(models.Model):
     issued_at = models.DateTimeField("émis le", default=timezone.now)
     holder_name = models.CharField("adhérent", max_length=300)
     holder_address = models.TextField("adresse de l’adhérent", blank=True)
+    # A credit note for a Stripe refund names it: each refund is credited once, whatever the
+    # order and timing of the events that report it.
+    stripe_refund_id = models.CharField(
+        "remboursement Stripe", max_length=255, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-series", "-number"]
@@ -500,6 +515,11 @@ class Receipt(models.Model):
                 fields=["payment"],
                 condition=Q(kind="receipt"),
                 name="receipt_one_per_payment",
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_refund_id"],
+                condition=~Q(stripe_refund_id=""),
+                name="receipt_one_credit_note_per_stripe_refund",
             ),
         ]
 

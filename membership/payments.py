@@ -64,6 +64,18 @@ class Charge:
 
 
 @dataclass(frozen=True)
+class Refund:
+    id: str
+    amount: int
+    status: str  # pending, requires_action, succeeded, failed, canceled
+
+    @property
+    def is_void(self) -> bool:
+        """A failed or canceled refund gave nothing back."""
+        return self.status in {"failed", "canceled"}
+
+
+@dataclass(frozen=True)
 class Dispute:
     id: str
     status: str
@@ -263,6 +275,20 @@ def retrieve_charge(charge_id: str) -> Charge:
         payment_intent_id=_id_of(intent),
         payment_intent_metadata=_metadata(None if isinstance(intent, str) else intent),
     )
+
+
+def list_refunds(charge_id: str) -> list[Refund]:
+    """Every refund of a charge as Stripe sees it now, oldest first (Stripe lists newest first)."""
+
+    def every_page() -> list[Any]:
+        params = {"charge": charge_id, "limit": 100}
+        return list(_client().v1.refunds.list(params=params).auto_paging_iter())
+
+    refunds = _call("la lecture des remboursements", every_page)
+    return [
+        Refund(id=refund.id, amount=refund.amount, status=refund.status)
+        for refund in reversed(refunds)
+    ]
 
 
 def retrieve_dispute(dispute_id: str) -> Dispute:

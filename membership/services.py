@@ -7,6 +7,7 @@ an event that is already applied, or overtaken by a later state, does nothing.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from email.utils import formataddr, parseaddr
 
@@ -224,6 +225,7 @@ def receipt_issue(
     amount: Decimal,
     kind: str = ReceiptKind.RECEIPT,
     credits: Receipt | None = None,
+    stripe_refund_id: str = "",
 ) -> Receipt:
     """Number and store a receipt or credit note with a snapshot of the holder's name and address.
 
@@ -244,6 +246,7 @@ def receipt_issue(
             payment=payment,
             credits=credits,
             amount=amount,
+            stripe_refund_id=stripe_refund_id,
             holder_name=cotisation.holder_name,
             holder_address=cotisation.holder_address,
         )
@@ -328,15 +331,32 @@ def payment_expired(*, payment: Payment) -> None:
         payment_move(payment, P.EXPIRED)
 
 
-def _credit(payment: Payment, cotisation: Cotisation, amount_refunded: Decimal) -> None:
-    """Issue a credit note for what was refunded and not yet credited."""
+def _credit(
+    payment: Payment,
+    cotisation: Cotisation,
+    amount_refunded: Decimal,
+    refunds: Sequence[tuple[str, Decimal]] = (),
+) -> None:
+    """Issue a credit note for what was refunded and not yet credited: one per Stripe refund not
+    yet credited (in the order of ``refunds``), then one for any remainder without a refund id."""
     receipt = payment.receipts.filter(kind=ReceiptKind.RECEIPT).first()
     if receipt is None:
         return
-    credited = sum(
-        (note.amount for note in receipt.credit_notes.all()),
-        start=Decimal("0"),
-    )
+    notes = list(receipt.credit_notes.all())
+    credited = sum((note.amount for note in notes), start=Decimal("0"))
+    already = {note.stripe_refund_id for note in notes}
+    for refund_id, amount in refunds:
+        if refund_id in already or credited + amount > amount_refunded:
+            continue
+        receipt_issue(
+            cotisation=cotisation,
+            payment=payment,
+            amount=amount,
+            kind=ReceiptKind.CREDIT_NOTE,
+            credits=receipt,
+            stripe_refund_id=refund_id,
+        )
+        credited += amount
     if amount_refunded > credited:
         receipt_issue(
             cotisation=cotisation,
@@ -357,12 +377,20 @@ def _revoke(payment: Payment, cotisation: Cotisation, reason: str) -> None:
 
 
 @transaction.atomic
-def payment_refunded(*, payment: Payment, amount_refunded: Decimal) -> None:
-    """Money was given back; ``amount_refunded`` is the total refunded so far on this payment.
+def payment_refunded(
+    *,
+    payment: Payment,
+    amount_refunded: Decimal,
+    refunds: Sequence[tuple[str, Decimal]] = (),
+) -> None:
+    """Money was given back; ``amount_refunded`` is the total refunded so far on this payment,
+    ``refunds`` the Stripe refunds (id, amount) that make it up, oldest first.
 
     A full refund revokes the cotisation (no longer covering); a partial one flags it for staff.
-    Each newly refunded amount gets a credit note against the payment's receipt. A payment that
-    never succeeded raises, so a webhook answering 5xx is retried after the success arrives.
+    Each Stripe refund gets its own credit note against the payment's receipt, once; any newly
+    refunded amount without a refund id gets one. So the credit notes are the same whether the
+    refunds are reported one by one or together. A payment that never succeeded raises, so a
+    webhook answering 5xx is retried after the success arrives.
     """
     payment = _locked_payment(payment)
     if payment.status in {P.PENDING, P.AWAITING_FUNDS, P.FAILED, P.EXPIRED}:
@@ -381,7 +409,7 @@ def payment_refunded(*, payment: Payment, amount_refunded: Decimal) -> None:
     payment.amount_refunded = amount_refunded
     payment.save(update_fields=["amount_refunded"])
     cotisation = _locked_cotisation(payment.cotisation_id)
-    _credit(payment, cotisation, amount_refunded)
+    _credit(payment, cotisation, amount_refunded, refunds)
     if amount_refunded == payment.amount:
         payment_move(payment, P.REFUNDED)
         _revoke(payment, cotisation, f"remboursement intégral de {euros(amount_refunded)}")

@@ -468,8 +468,17 @@ class StripeEventAdmin(LocalisedExportModelAdmin):
     menu_icon = "warning"
     permission_helper_class = ReadOnlyPermissionHelper
     inspect_view_enabled = True
-    list_display = ("type", "event_id", "received_at", "processed_at", "attempts", "last_error")
-    list_filter = ("type", ("processed_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "type",
+        "event_id",
+        "received_at",
+        "processed_at",
+        "outcome",
+        "ignored_reason",
+        "attempts",
+        "last_error",
+    )
+    list_filter = ("type", "outcome", ("processed_at", admin.EmptyFieldListFilter))
     search_fields = ("event_id", "type")
 
 

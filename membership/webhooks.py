@@ -2,7 +2,9 @@
 
 Stripe delivers at least once, in no particular order, and retries for three days any event
 not answered 2xx. So: a wrong signature gets a 400 (nothing is stored); an event already
-processed gets a 200 and nothing else; a failure is answered 500 and the event stays stored,
+processed gets a 200 and nothing else; an event about nothing of the portal's (another
+application's object, one Stripe does not know) gets a 200 and is recorded as ignored, with why;
+a failure (Stripe unreachable or in error) is answered 500 and the event stays stored,
 unprocessed, with its error, and Stripe's next delivery processes it. Handlers re-read the
 objects from Stripe (see ``membership.checkout``), so the order of events does not matter.
 """
@@ -19,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import checkout, payments
-from .models import StripeEvent
+from .models import StripeEvent, StripeEventOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +32,8 @@ class WebhookHandler:
     def __init__(self, event: payments.WebhookEvent):
         self.event = event
 
-    def handle(self) -> None:
+    def handle(self) -> str:
+        """Process the event; return why it was ignored, or "" when it was processed."""
         handlers: dict[str, Callable[[], None]] = {
             "checkout.session.completed": self.checkout_session_changed,
             "checkout.session.async_payment_succeeded": self.checkout_session_changed,
@@ -41,12 +44,18 @@ class WebhookHandler:
             "charge.dispute.updated": self.dispute_changed,
             "charge.dispute.closed": self.dispute_changed,
         }
-        handler = handlers.get(self.event.type, self.ignored)
+        handler = handlers.get(self.event.type)
+        if handler is None:
+            return self.ignored(f"le portail ne traite pas les événements {self.event.type}.")
         try:
             handler()
         except checkout.UnknownPayment as exc:
             # Another application on the same Stripe account: not ours to process.
-            logger.info("Événement Stripe %s ignoré : %s", self.event.id, exc)
+            return self.ignored(str(exc))
+        except payments.UnknownToStripe:
+            # E.g. a test-mode event sent to the live endpoint: retrying would change nothing.
+            return self.ignored(f"l’objet {self.event.object_id} est inconnu de Stripe.")
+        return ""
 
     def checkout_session_changed(self) -> None:
         checkout.checkout_fulfil(session_id=self.event.object_id)
@@ -57,8 +66,9 @@ class WebhookHandler:
     def dispute_changed(self) -> None:
         checkout.dispute_sync(dispute_id=self.event.object_id)
 
-    def ignored(self) -> None:
-        logger.info("Événement Stripe %s de type %s ignoré.", self.event.id, self.event.type)
+    def ignored(self, reason: str) -> str:
+        logger.info("Événement Stripe %s ignoré : %s", self.event.id, reason)
+        return reason
 
 
 # What is kept of an event's object: enough for staff to follow a payment, no personal data
@@ -96,8 +106,9 @@ class AlreadyProcessed(Exception):
     """This event was processed before: a duplicate delivery."""
 
 
-def process_event(event: payments.WebhookEvent) -> bool:
-    """Store ``event`` once by its id and process it unless that was done; True when it is done.
+def process_event(event: payments.WebhookEvent) -> StripeEvent | None:
+    """Store ``event`` once by its id and process it unless that was done; the stored event
+    when it is done (its ``outcome`` says whether it was processed or ignored), None on failure.
 
     On failure the event stays stored, unprocessed, with its error; processing it again later
     (Stripe's retry, or ``manage.py stripe_events --retry``) picks it up.
@@ -113,16 +124,22 @@ def process_event(event: payments.WebhookEvent) -> bool:
         stored.attempts += 1
         try:
             with transaction.atomic():
-                WebhookHandler(event).handle()
+                ignored_reason = WebhookHandler(event).handle()
         except Exception as exc:
             logger.exception("Échec du traitement de l’événement Stripe %s", event.id)
             stored.last_error = f"{type(exc).__name__}: {exc}"
             stored.save(update_fields=["attempts", "last_error"])
-            return False
+            return None
         stored.processed_at = timezone.now()
         stored.last_error = ""
-        stored.save(update_fields=["attempts", "last_error", "processed_at"])
-        return True
+        stored.outcome = (
+            StripeEventOutcome.IGNORED if ignored_reason else StripeEventOutcome.PROCESSED
+        )
+        stored.ignored_reason = ignored_reason
+        stored.save(
+            update_fields=["attempts", "last_error", "processed_at", "outcome", "ignored_reason"]
+        )
+        return stored
 
 
 @csrf_exempt
@@ -135,11 +152,13 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     except payments.InvalidWebhook as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     try:
-        processed = process_event(event)
+        stored = process_event(event)
     except AlreadyProcessed:
         return _text("Événement déjà traité.")
-    if not processed:
+    if stored is None:
         return _text("Échec du traitement ; Stripe renverra l’événement.", status=500)
+    if stored.outcome == StripeEventOutcome.IGNORED:
+        return _text(f"Événement ignoré : {stored.ignored_reason}")
     return _text("Événement traité.")
 
 

@@ -204,6 +204,31 @@ def test_review_applications_one_by_one_and_in_a_batch(
     assert "Réponse 2" in b"".join(export.streaming_content).decode()
 
 
+def test_staff_inspect_an_application_and_read_the_applicants_answers(admin_client):
+    call = WorkingGroupCallPageFactory(
+        questions=["Qu'attendez-vous de ce groupe ?", "Quelle est votre structure ?"]
+    )
+    first, second = (str(q.pk) for q in call.questions.order_by("sort_order"))
+    applicant = UserFactory(first_name="Inès", last_name="Moreau")
+    application = application_submit(
+        call=call,
+        user=applicant,
+        answers={first: "Échanger entre pairs\net <b>apprendre</b>", second: "Commune de Guéret"},
+    )
+
+    response = admin_client.get(
+        reverse("catalogue_application_modeladmin_inspect", args=[application.pk])
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert call.title in html and applicant.email in html
+    assert "Qu&#x27;attendez-vous de ce groupe ?" in html
+    assert "Échanger entre pairs<br>et &lt;b&gt;apprendre&lt;/b&gt;" in html  # typed, not HTML
+    assert "Quelle est votre structure ?" in html and "Commune de Guéret" in html
+    assert "Reçue" in html
+
+
 def test_staff_of_a_wagtail_group_act_without_the_django_admin_flag(
     django_capture_on_commit_callbacks,
 ):

@@ -93,12 +93,14 @@ class FakeStripe:
         self.payment_intents: dict[str, dict[str, Any]] = {}
         self.charges: dict[str, dict[str, Any]] = {}
         self.disputes: dict[str, dict[str, Any]] = {}
+        self.refunds: dict[str, dict[str, Any]] = {}
         # Idempotency-Key -> (request fingerprint, status, body)
         self._idempotent: dict[str, tuple[tuple[str, str, str], int, dict[str, Any]]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.unavailable = False
         self.latency = 0.0  # seconds before each answer, to widen race windows
+        self.list_page_size = 100  # the most Stripe returns in one page of a list
         self._server: ThreadingHTTPServer | None = None
         # Set by serve_hosted_pages(): where the hosted page sends its webhook events.
         self.webhook_url: str | None = None
@@ -225,6 +227,8 @@ class FakeStripe:
             ("GET", r"/v1/payment_intents/(?P<id>[^/]+)", self._getter(self.payment_intents)),
             ("GET", r"/v1/charges/(?P<id>[^/]+)", self._getter(self.charges)),
             ("GET", r"/v1/disputes/(?P<id>[^/]+)", self._getter(self.disputes)),
+            ("GET", r"/v1/refunds", self._list_refunds),
+            ("GET", r"/v1/refunds/(?P<id>[^/]+)", self._getter(self.refunds)),
         ]
         for method, pattern, view in routes:
             match = re.fullmatch(pattern, request.path)
@@ -269,6 +273,24 @@ class FakeStripe:
             if isinstance(obj[name], str):
                 result[name] = stores[name][obj[name]]
         return result
+
+    def _list_refunds(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, ``limit`` per page (10 by default), ``starting_after`` for the next one."""
+        refunds = [
+            r
+            for r in reversed(self.refunds.values())
+            if r["charge"] == params.get("charge", r["charge"])
+        ]
+        if "starting_after" in params:
+            ids = [r["id"] for r in refunds]
+            refunds = refunds[ids.index(params["starting_after"]) + 1 :]
+        limit = min(int(params.get("limit", "10")), self.list_page_size)
+        return {
+            "object": "list",
+            "url": "/v1/refunds",
+            "has_more": len(refunds) > limit,
+            "data": refunds[:limit],
+        }
 
     def _create_customer(self, params: dict[str, Any]) -> dict[str, Any]:
         customer = {
@@ -490,11 +512,27 @@ class FakeStripe:
         return self.charges[intent["latest_charge"]]
 
     def refund(self, charge_id: str, amount: int | None = None) -> dict[str, Any]:
+        """Staff refund (part of) a charge in Stripe's dashboard: a Refund object, and the charge's
+        ``amount_refunded`` grows. Returns the charge, the object of ``charge.refunded``."""
         with self._lock:
             charge = self.charges[charge_id]
-            charge["amount_refunded"] += charge["amount"] if amount is None else amount
+            amount = charge["amount"] - charge["amount_refunded"] if amount is None else amount
+            charge["amount_refunded"] += amount
             assert charge["amount_refunded"] <= charge["amount"]
             charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+            refund = {
+                "id": self._new_id("re"),
+                "object": "refund",
+                "amount": amount,
+                "charge": charge_id,
+                "currency": charge["currency"],
+                "payment_intent": charge["payment_intent"],
+                "metadata": {},
+                "reason": "requested_by_customer",
+                "status": "succeeded",
+                "created": int(time.time()),
+            }
+            self.refunds[refund["id"]] = refund
             return charge
 
     def open_dispute(self, charge_id: str) -> dict[str, Any]:

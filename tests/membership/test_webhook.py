@@ -14,6 +14,7 @@ from membership.models import (
     PaymentStatus,
     ReceiptKind,
     StripeEvent,
+    StripeEventOutcome,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,7 @@ def test_a_signed_event_is_stored_processed_and_answered_200(client, stripe_fake
     assert event["data"]["object"]["customer_details"]["email"] == payment.cotisation.user.email
     assert payment.cotisation.user.email not in json.dumps(stored.payload)
     assert stored.processed_at is not None
+    assert stored.outcome == StripeEventOutcome.PROCESSED
     assert stored.attempts == 1
     assert state(payment) == (PaymentStatus.SUCCEEDED, CotisationStatus.PAID)
     assert coverage_for(payment.cotisation.user).cotisation == payment.cotisation
@@ -396,7 +398,10 @@ def test_an_event_type_the_portal_does_not_use_is_acknowledged(client, stripe_fa
     response = stripe_fake.deliver(client, event)
 
     assert response.status_code == 200
-    assert StripeEvent.objects.get(event_id=event["id"]).processed_at is not None
+    stored = StripeEvent.objects.get(event_id=event["id"])
+    assert stored.processed_at is not None
+    assert stored.outcome == StripeEventOutcome.IGNORED
+    assert "customer.created" in stored.ignored_reason
 
 
 def test_a_session_of_another_application_is_acknowledged_and_ignored(
@@ -423,7 +428,10 @@ def test_a_session_of_another_application_is_acknowledged_and_ignored(
     response = stripe_fake.deliver(client, stripe_fake.event("checkout.session.completed", session))
 
     assert response.status_code == 200
-    assert StripeEvent.objects.get().processed_at is not None
+    stored = StripeEvent.objects.get()
+    assert stored.processed_at is not None
+    assert stored.outcome == StripeEventOutcome.IGNORED
+    assert "Aucun paiement du portail" in stored.ignored_reason
 
 
 def test_a_payment_whose_session_id_was_never_saved_is_found_by_its_metadata(
@@ -465,3 +473,55 @@ def test_another_applications_ids_in_metadata_are_not_taken_for_the_portals(
 
     assert response.status_code == 200
     assert state(payment) == (PaymentStatus.PENDING, CotisationStatus.PENDING)
+
+
+@pytest.mark.parametrize(
+    ("type_", "obj"),
+    [
+        ("checkout.session.completed", {"id": "cs_test_inconnu", "object": "checkout.session"}),
+        ("checkout.session.expired", {"id": "cs_test_inconnu", "object": "checkout.session"}),
+        ("charge.refunded", {"id": "ch_test_inconnu", "object": "charge"}),
+        ("charge.dispute.created", {"id": "dp_test_inconnu", "object": "dispute"}),
+    ],
+    ids=["session-completed", "session-expired", "charge-refunded", "dispute-created"],
+)
+def test_an_event_for_an_object_stripe_does_not_know_is_acknowledged_as_ignored(
+    client, stripe_fake, type_, obj
+):
+    # Re-read from Stripe, the object answers 404 resource_missing (e.g. a test-mode event sent
+    # to the live endpoint): retrying for three days would change nothing.
+    event = stripe_fake.event(type_, obj)
+
+    response = stripe_fake.deliver(client, event)
+
+    assert response.status_code == 200
+    assert "ignoré" in response.content.decode()
+    stored = StripeEvent.objects.get(event_id=event["id"])
+    assert stored.processed_at is not None
+    assert stored.outcome == StripeEventOutcome.IGNORED
+    assert obj["id"] in stored.ignored_reason
+    assert "inconnu de Stripe" in stored.ignored_reason
+    assert stored.last_error == ""
+    assert stripe_fake.deliver(client, event).status_code == 200  # and again: nothing to retry
+
+
+@pytest.mark.parametrize("type_", ["checkout.session.completed", "charge.refunded"])
+def test_an_unreachable_stripe_is_still_answered_500_so_stripe_retries(
+    client, stripe_fake, settings, paid, type_
+):
+    charge = stripe_fake.refund(stripe_fake.charge_of(paid.stripe_checkout_session_id)["id"])
+    obj = (
+        stripe_fake.sessions[paid.stripe_checkout_session_id]
+        if type_.startswith("checkout")
+        else charge
+    )
+    event = stripe_fake.event(type_, obj)
+    stripe_fake.stop()  # nothing listens there any more: the connection is refused
+
+    response = stripe_fake.deliver(client, event)
+
+    assert response.status_code == 500
+    stored = StripeEvent.objects.get(event_id=event["id"])
+    assert stored.processed_at is None
+    assert stored.outcome == ""
+    assert "PaymentProviderError" in stored.last_error

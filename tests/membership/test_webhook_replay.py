@@ -125,6 +125,7 @@ def final_state(payment: Payment) -> tuple:
     cotisation = payment.cotisation
     cotisation.refresh_from_db()
     receipts = Counter(payment.receipts.values_list("kind", flat=True))
+    credited = payment.receipts.filter(kind=ReceiptKind.CREDIT_NOTE).order_by("number")
     return (
         payment.status,
         payment.amount_refunded,
@@ -133,6 +134,7 @@ def final_state(payment: Payment) -> tuple:
         cotisation.needs_attention,
         receipts[ReceiptKind.RECEIPT],
         receipts[ReceiptKind.CREDIT_NOTE],
+        tuple(credited.values_list("amount", flat=True)),
     )
 
 
@@ -218,14 +220,16 @@ def test_the_ordered_run_reaches_the_states_each_story_promises(
     card, sepa, rejected, transfer, expired, full, two_parts, partial, won, lost, opened = (
         by_story[story] for story in STORIES
     )
-    assert card == ("succeeded", Decimal("0"), "", "paid", False, 1, 0)
+    assert card == ("succeeded", Decimal("0"), "", "paid", False, 1, 0, ())
     assert sepa == card
-    assert rejected == ("failed", Decimal("0"), "", "failed", False, 0, 0)
-    assert transfer == ("awaiting_funds", Decimal("0"), "", "awaiting_funds", False, 0, 0)
-    assert expired == ("expired", Decimal("0"), "", "pending", False, 0, 0)
+    assert rejected == ("failed", Decimal("0"), "", "failed", False, 0, 0, ())
+    assert transfer == ("awaiting_funds", Decimal("0"), "", "awaiting_funds", False, 0, 0, ())
+    assert expired == ("expired", Decimal("0"), "", "pending", False, 0, 0, ())
     assert full[:2] == ("refunded", Decimal("45.00")) and full[3] == "refunded"
-    assert full[5:] == (1, 1)
+    assert full[5:] == (1, 1, (Decimal("45.00"),))
     assert two_parts[:2] == ("refunded", Decimal("45.00")) and two_parts[5] == 1
+    # Both events are delivered after both refunds: still one credit note per refund.
+    assert two_parts[6:] == (2, (Decimal("15.00"), Decimal("30.00")))
     assert partial[:2] == ("partially_refunded", Decimal("10.00")) and partial[3] == "paid"
     assert partial[4] is True
     assert won[2:4] == ("won", "paid") and won[0] == "succeeded"

@@ -33,8 +33,10 @@ class Command(BaseCommand):
             try:
                 done = process_event(payments.webhook_event_from_payload(stored.payload))
             except AlreadyProcessed:
-                done = True
-            if done:
+                done = stored
+            if done and done.ignored_reason:
+                self.stdout.write(self.style.SUCCESS(f"{line} : ignoré, {done.ignored_reason}"))
+            elif done:
                 self.stdout.write(self.style.SUCCESS(f"{line} : traité."))
             else:
                 failures += 1
