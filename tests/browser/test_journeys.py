@@ -152,7 +152,7 @@ def test_a_session_from_its_writing_to_its_participants_export(
 
         speakers = staff.get_by_role("region", name="Intervenants", exact=True)
         for number, name in enumerate(SPEAKERS, start=1):
-            speakers.get_by_role("button", name="Ajouter un(e) intervenants").click()
+            speakers.get_by_role("button", name="Ajouter un intervenant").click()
             speaker = staff.get_by_role("region", name=f"Intervenants {number}")
             speaker.get_by_role("button", name="Choisir personne").click()
             chooser = staff.get_by_role("dialog")
@@ -169,7 +169,7 @@ def test_a_session_from_its_writing_to_its_participants_export(
     with journey.step("1 onglet En pratique"):
         staff.get_by_role("tab", name="En pratique").click()
         dates = staff.get_by_role("region", name="Dates", exact=True)
-        dates.get_by_role("button", name="Ajouter un(e) date").click()
+        dates.get_by_role("button", name="Ajouter une date").click()
         for number, (start, end) in enumerate((first, second)):
             dates.get_by_label("Début").nth(number).fill(admin_input(start))
             dates.get_by_label("Fin").nth(number).fill(admin_input(end))
