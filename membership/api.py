@@ -43,7 +43,8 @@ class ProfileOut(Schema):
     category_label: str
 
 
-class OrganisationOut(Schema):
+# Named apart from the catalogue's OrganisationOut (a partner structure): one OpenAPI name each.
+class MemberOrganisationOut(Schema):
     id: int
     name: str
     kind: str
@@ -66,7 +67,7 @@ class CoverageOut(Schema):
 class MeOut(Schema):
     profile: ProfileOut
     coverage: CoverageOut
-    organisations: list[OrganisationOut]
+    organisations: list[MemberOrganisationOut]
 
 
 class ReceiptOut(Schema):
@@ -156,7 +157,7 @@ def me(request: HttpRequest, on: dt.date | None = None) -> MeOut:
         ),
         coverage=_coverage(user, on or timezone.localdate()),
         organisations=[
-            OrganisationOut(
+            MemberOrganisationOut(
                 id=a.organisation.pk,
                 name=a.organisation.name,
                 kind=a.organisation.kind,

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "ninja",  # /api/docs served from our own static files, not a CDN (CSP)
     "django_tasks",
     "django_tasks_db",
     "allauth",

@@ -153,3 +153,33 @@ def test_the_rest_of_the_headless_api_is_still_mounted(client):
     assert response.status_code == 200
     assert response.json()["data"]["user"]["email"] == user.email
     assert client.get("/_allauth/browser/v1/account/email").status_code == 200
+
+
+@pytest.mark.parametrize("depth", [100_000, 1_000, 101])
+def test_a_deeply_nested_body_gets_a_400_from_every_headless_endpoint(depth):
+    paths = headless_paths()
+    user = UserFactory()
+    bodies = ["[" * depth, '{"email": ' * depth + '"a@exemple.fr"' + "}" * depth]
+    signed_in_client = Client()
+    signed_in_client.force_login(user)
+    failures = []
+    for client in (Client(), signed_in_client):
+        for path in paths:
+            for method in METHODS[1:]:
+                for body in bodies:
+                    response = client.generic(method, path, body, content_type="application/json")
+                    if response.status_code != 400:
+                        failures.append(f"{method} {path} {depth} → {response.status_code}")
+                    elif "imbriqués" not in response.json()["errors"][0]["message"]:
+                        failures.append(f"{method} {path} {depth}: {response.content[:80]!r}")
+    assert not failures, "\n".join(failures)
+
+
+def test_brackets_in_strings_and_a_flat_body_are_not_refused_as_nested(client):
+    user = UserFactory()
+    response = client.post(
+        "/_allauth/browser/v1/auth/login",
+        json.dumps({"email": user.email, "password": "mot-de-passe-solide-42", "x": "[" * 500}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
