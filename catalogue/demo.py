@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from home.models import AssociationSettings
+from membership.models import AssociationSettings
 
 from .models import (
     ApplicationQuestion,

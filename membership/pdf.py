@@ -1,6 +1,6 @@
 """PDF documents: receipts (and credit notes) and the pre-filled membership form.
 
-Both carry the association's identity from its site settings (``home.AssociationSettings``).
+Both carry the association's identity from its site settings (``membership.AssociationSettings``).
 Pages are left uncompressed: they are small, and the numbers stay readable in the file.
 """
 

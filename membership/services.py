@@ -24,6 +24,7 @@ from wagtail.models import Site
 from . import signals
 from .app_settings import app_settings
 from .models import (
+    AssociationSettings,
     AttachmentStatus,
     Cotisation,
     CotisationStatus,
@@ -771,8 +772,6 @@ def _send(template: str, context: dict, recipients: list[str]) -> None:
 
 def association_identity(request=None):
     """The association's identity (site settings) for the request's site, or the default site."""
-    from home.models import AssociationSettings
-
     if request is not None:
         return AssociationSettings.for_request(request)
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()

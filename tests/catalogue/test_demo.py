@@ -26,7 +26,7 @@ from catalogue.models import (
     SessionPage,
     SpeakerRole,
 )
-from home.models import AssociationSettings
+from membership.models import AssociationSettings
 
 pytestmark = pytest.mark.django_db
 
