@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import icalendar
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from .app_settings import app_settings
 from .models import CatalogueItemPage, SessionOccurrence, SessionPage, WorkingGroupCallPage
 
 TZID = "Europe/Paris"
@@ -28,7 +28,7 @@ def _vtimezone(first_year: int, last_year: int) -> icalendar.Timezone:
 
 
 def uid_domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "portail"
+    return urlsplit(app_settings.SITE_URL).hostname or "portail"
 
 
 def absolute_url(page: CatalogueItemPage, request: HttpRequest | None = None) -> str | None:
@@ -38,7 +38,7 @@ def absolute_url(page: CatalogueItemPage, request: HttpRequest | None = None) ->
         return None
     if url.startswith(("http://", "https://")):
         return url
-    return request.build_absolute_uri(url) if request else settings.SITE_URL + url
+    return request.build_absolute_uri(url) if request else app_settings.SITE_URL + url
 
 
 def new_calendar(name: str, years: Iterable[int]) -> icalendar.Calendar:

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from .app_settings import app_settings
 from .ical import absolute_url
 from .models import Application, ApplicationStatus, Registration, RegistrationStatus
 
@@ -37,7 +38,7 @@ APPLICATION_SUBJECTS = {
 
 
 def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    return app_settings.SITE_URL + path
 
 
 def _send(*, to: str, subject: str, template: str, context: dict, attachments=()) -> None:

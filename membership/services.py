@@ -9,7 +9,6 @@ an event that is already applied, or overtaken by a later state, does nothing.
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -720,7 +719,7 @@ def reminder_send(*, year: int, user=None, organisation: MemberOrganisation | No
                     "holder_name": organisation.name if organisation else _user_name(user),
                     "organisation": organisation,
                     "amount": euros(tariff.amount) if tariff else "",
-                    "account_url": settings.SITE_URL + reverse("membership:account"),
+                    "account_url": app_settings.SITE_URL + reverse("membership:account"),
                 },
                 recipients,
             )
@@ -764,7 +763,7 @@ def _user_name(user) -> str:
 def _send(template: str, context: dict, recipients: list[str]) -> None:
     """Send a plain-text email rendered from ``<template>_subject.txt`` and ``<template>.txt``."""
     identity = association_identity()
-    context = {**context, "association": identity, "site_url": settings.SITE_URL}
+    context = {**context, "association": identity, "site_url": app_settings.SITE_URL}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}.txt", context)
     send_mail(subject, body, None, recipients)
