@@ -12,10 +12,11 @@ run: install db demo serve
 
 install: $(BIN)/.installed
 
-$(BIN)/.installed: pyproject.toml
+# The plugin (editable) with the site's extras, at the site's exact versions.
+$(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[deploy,dev]"
 	touch $@
 
 db: install
