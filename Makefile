@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install browser db demo serve test lint format migrations-check check clean
+.PHONY: run install browser db demo serve test lint format migrations-check check plugin-check clean
 
 ## make run: install, prepare the SQLite database with demo content, serve on localhost.
 run: install db demo serve
@@ -46,6 +46,10 @@ migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 check: lint migrations-check test
+
+## make plugin-check: build the wheel, install it into a fresh `wagtail start` site, drive a journey.
+plugin-check: install
+	PYTHON=$(BIN)/python .ci/plugin-install
 
 format: install
 	$(BIN)/ruff check --fix .
