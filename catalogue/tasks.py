@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django_tasks import task
 
 from .app_settings import app_settings
@@ -43,14 +44,11 @@ def _absolute(path: str) -> str:
 
 def _send(*, to: str, subject: str, template: str, context: dict, attachments=()) -> None:
     context = {"site_name": settings.WAGTAIL_SITE_NAME, **context}
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"catalogue/emails/{template}.txt", context),
-        to=[to],
-    )
-    message.attach_alternative(
-        render_to_string(f"catalogue/emails/{template}.html", context), "text/html"
-    )
+    with translation.override("fr"):  # dates in French, as the text around them
+        text = render_to_string(f"catalogue/emails/{template}.txt", context)
+        html = render_to_string(f"catalogue/emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message.attach_alternative(html, "text/html")
     for attachment in attachments:
         message.attach(*attachment)
     message.send()

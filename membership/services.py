@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from wagtail.models import Site
 
@@ -70,8 +70,9 @@ PAYMENT_TRANSITIONS: dict[str, set[str]] = {
 
 
 def euros(amount: Decimal) -> str:
-    """« 1 234,50 € »."""
-    return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
+    """« 1 234,50 € », whatever language the host has active."""
+    with translation.override("fr"):
+        return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
 
 
 def cotisation_move(cotisation: Cotisation, to: str) -> bool:
@@ -764,8 +765,9 @@ def _send(template: str, context: dict, recipients: list[str]) -> None:
     """Send a plain-text email rendered from ``<template>_subject.txt`` and ``<template>.txt``."""
     identity = association_identity()
     context = {**context, "association": identity, "site_url": app_settings.SITE_URL}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context)
+    with translation.override("fr"):  # dates and amounts in French, as the text around them
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
     send_mail(subject, body, None, recipients)
 
 
