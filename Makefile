@@ -5,17 +5,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install browser db demo welcome serve test lint format migrations-check check clean
+.PHONY: run install browser db demo welcome serve test lint format migrations-check check plugin-check clean
 
 ## make run: install, prepare the SQLite database with demo content, serve on localhost.
 run: install db demo welcome serve
 
 install: $(BIN)/.installed
 
-$(BIN)/.installed: pyproject.toml
+# The plugin (editable) with the site's extras, at the site's exact versions.
+$(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[deploy,dev]"
 	touch $@
 
 db: install
@@ -55,6 +56,10 @@ migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 check: lint migrations-check test
+
+## make plugin-check: build the wheel, install it into a fresh `wagtail start` site, drive a journey.
+plugin-check: install
+	PYTHON=$(BIN)/python .ci/plugin-install
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -4,6 +4,12 @@
                                        their session starts (staff may cancel at any time)
 ``PORTAIL_REMINDER_DAYS_BEFORE``       the reminder email leaves this many calendar days (Paris)
                                        before the start: 2 reminds on Monday for Wednesday
+``PORTAIL_HEADLESS_PREVIEW_URL``       a decoupled front end's preview page (fallback:
+                                       ``HEADLESS_PREVIEW_URL``); editors then get a second
+                                       preview mode. ``WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]``
+                                       works too.
+
+Links in emails start with membership's ``PORTAIL_SITE_URL``.
 """
 
 from django.conf import settings
@@ -22,6 +28,20 @@ class AppSettings:
     @property
     def REMINDER_DAYS_BEFORE(self) -> int:
         return int(self._get("REMINDER_DAYS_BEFORE", 2))
+
+    @property
+    def HEADLESS_PREVIEW_URL(self) -> str:
+        for name in (self.prefix + "HEADLESS_PREVIEW_URL", "HEADLESS_PREVIEW_URL"):
+            value = getattr(settings, name, "")
+            if value:
+                return value.strip()
+        return ""
+
+    @property
+    def SITE_URL(self) -> str:
+        from membership.app_settings import app_settings as membership_settings
+
+        return membership_settings.SITE_URL
 
 
 app_settings = AppSettings()

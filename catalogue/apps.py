@@ -10,7 +10,7 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from membership import signals
 
-        from . import privacy
+        from . import checks, privacy  # noqa: F401  (checks registers the system checks)
 
         signals.personal_data_requested.connect(privacy.registrations_data)
         signals.personal_data_requested.connect(privacy.applications_data)

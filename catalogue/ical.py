@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) feeds of the catalogue: one event per session date, Paris times.
+"""iCalendar (RFC 5545) feeds of the catalogue: one event per session date, in the site's time zone
+(``TIME_ZONE``).
 
 Public feeds: meeting links are never written.
 """
@@ -7,28 +8,34 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from .app_settings import app_settings
 from .models import CatalogueItemPage, SessionOccurrence, SessionPage, WorkingGroupCallPage
 
-TZID = "Europe/Paris"
 PRODID = "-//Portail//Catalogue//FR"
 
 
+def site_zone() -> ZoneInfo:
+    """The site's time zone: a calendar's times are the ones its pages show."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 @functools.lru_cache(maxsize=16)
-def _vtimezone(first_year: int, last_year: int) -> icalendar.Timezone:
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
     # Building the transitions is slow; a feed spans a few years at most.
     return icalendar.Timezone.from_tzid(
-        TZID, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 12, 31)
+        tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 12, 31)
     )
 
 
 def uid_domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "portail"
+    return urlsplit(app_settings.SITE_URL).hostname or "portail"
 
 
 def absolute_url(page: CatalogueItemPage, request: HttpRequest | None = None) -> str | None:
@@ -38,11 +45,11 @@ def absolute_url(page: CatalogueItemPage, request: HttpRequest | None = None) ->
         return None
     if url.startswith(("http://", "https://")):
         return url
-    return request.build_absolute_uri(url) if request else settings.SITE_URL + url
+    return request.build_absolute_uri(url) if request else app_settings.SITE_URL + url
 
 
 def new_calendar(name: str, years: Iterable[int]) -> icalendar.Calendar:
-    """An empty calendar whose Europe/Paris VTIMEZONE covers ``years``."""
+    """An empty calendar whose VTIMEZONE (the site's) covers ``years``."""
     years = list(years) or [timezone.localdate().year]
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -50,8 +57,8 @@ def new_calendar(name: str, years: Iterable[int]) -> icalendar.Calendar:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", TZID)
-    calendar.add_component(_vtimezone(min(years), max(years)))
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    calendar.add_component(_vtimezone(settings.TIME_ZONE, min(years), max(years)))
     return calendar
 
 
@@ -63,8 +70,8 @@ def occurrence_event(
     event = icalendar.Event()
     event.add("uid", f"session-occurrence-{occurrence.pk}@{uid_domain()}")
     event.add("dtstamp", timezone.now().astimezone(dt.UTC))
-    event.add("dtstart", timezone.localtime(occurrence.start))
-    event.add("dtend", timezone.localtime(occurrence.end))
+    event.add("dtstart", timezone.localtime(occurrence.start, site_zone()))
+    event.add("dtend", timezone.localtime(occurrence.end, site_zone()))
     summary = f"{session.title} — {occurrence.label}" if occurrence.label else session.title
     event.add("summary", summary)
     event.add("description", session.lead)
@@ -84,8 +91,8 @@ def occurrences_calendar(
     name: str = "Sessions",
 ) -> icalendar.Calendar:
     """A calendar with one event per occurrence (``occurrence.session`` already loaded)."""
-    years = {timezone.localtime(o.start).year for o in occurrences}
-    years |= {timezone.localtime(o.end).year for o in occurrences}
+    years = {timezone.localtime(o.start, site_zone()).year for o in occurrences}
+    years |= {timezone.localtime(o.end, site_zone()).year for o in occurrences}
     calendar = new_calendar(name, years)
     for occurrence in occurrences:
         calendar.add_component(occurrence_event(occurrence, request=request))

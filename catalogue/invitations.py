@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from .app_settings import app_settings
 from .ical import absolute_url, uid_domain
 from .models import Registration
 
@@ -21,7 +22,7 @@ def registration_calendar(registration: Registration, *, with_meeting_url: bool)
     """
     session = registration.session
     paris = ZoneInfo(settings.TIME_ZONE)
-    page_url = absolute_url(session) or settings.SITE_URL
+    page_url = absolute_url(session) or app_settings.SITE_URL
     location = session.place_label
     description = [session.lead, "", f"Programme et informations : {page_url}"]
     if session.is_online:

@@ -30,7 +30,7 @@ from wagtail_headless_preview.models import HeadlessPreviewMixin
 from .blocks import ArticleBodyBlock, DocumentBlock, LinkBlock, NoticeBlock, ProgrammeBlock
 from .forms import SessionPageForm, WorkingGroupCallPageForm
 from .panels import InlinePanel
-from .preview import HEADLESS_MODE, HEADLESS_MODE_LABEL, headless_preview_enabled
+from .preview import HEADLESS_MODE, HEADLESS_MODE_LABEL, client_root_url, headless_preview_enabled
 from .serializers import (
     AudienceSerializer,
     ContactSerializer,
@@ -389,6 +389,9 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
         if headless_preview_enabled():
             modes = [*modes, (HEADLESS_MODE, HEADLESS_MODE_LABEL)]
         return modes
+
+    def get_client_root_url(self, request):
+        return client_root_url(request) or super().get_client_root_url(request)
 
     def serve_preview(self, request, mode_name):
         if mode_name == HEADLESS_MODE and headless_preview_enabled():

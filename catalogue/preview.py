@@ -1,7 +1,7 @@
 """Headless preview of drafts for a decoupled front end (wagtail-headless-preview).
 
-When ``WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]`` names a front end (the portal fills it from
-``HEADLESS_PREVIEW_URL``), catalogue items offer editors a second preview mode: the draft is
+When ``PORTAIL_HEADLESS_PREVIEW_URL`` (or the package's ``WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]``)
+names a front end, catalogue items offer editors a second preview mode: the draft is
 stored as a ``PagePreview`` and the preview panel frames the front end's page with
 ``?content_type=…&token=…``. The front end reads the draft from ``GET /api/catalogue/preview/``.
 A token is signed with the secret key and is good for ``TOKEN_MAX_AGE``.
@@ -11,9 +11,11 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail_headless_preview.models import PagePreview
 from wagtail_headless_preview.settings import headless_preview_settings
+
+from .app_settings import app_settings
 
 HEADLESS_MODE = "headless"
 HEADLESS_MODE_LABEL = "Front-end découplé"
@@ -24,7 +26,19 @@ TOKEN_MAX_AGE = dt.timedelta(days=1)
 
 def headless_preview_enabled() -> bool:
     """Whether a decoupled front end's preview page is configured."""
-    return bool(headless_preview_settings.CLIENT_URLS)
+    return bool(headless_preview_settings.CLIENT_URLS or app_settings.HEADLESS_PREVIEW_URL)
+
+
+def client_root_url(request) -> str | None:
+    """The front end's preview page from ``PORTAIL_HEADLESS_PREVIEW_URL``, unless the package's
+    own ``CLIENT_URLS`` names one (then ``None``: the package decides)."""
+    if headless_preview_settings.CLIENT_URLS:
+        return None
+    site = Site.find_for_request(request)
+    url = app_settings.HEADLESS_PREVIEW_URL.format(SITE_ROOT_URL=site.root_url if site else "")
+    if headless_preview_settings.ENFORCE_TRAILING_SLASH:
+        url = url.rstrip("/") + "/"
+    return url
 
 
 class PreviewNotFound(Exception):

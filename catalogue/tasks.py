@@ -4,14 +4,15 @@ Tasks take primary keys and re-read the rows, so an email reflects the state whe
 confirmation queued for someone who has since cancelled is not sent.
 """
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django_tasks import task
 
 from membership.services import association_identity, email_sender, email_subject
 
+from .app_settings import app_settings
 from .ical import absolute_url
 from .models import Application, ApplicationStatus, Registration, RegistrationStatus
 from .page_access import person_can_view
@@ -42,20 +43,18 @@ APPLICATION_SUBJECTS = {
 
 
 def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    return app_settings.SITE_URL + path
 
 
 def _send(*, to: str, subject: str, template: str, context: dict, attachments=()) -> None:
     context = {"site_name": association_identity().name, **context}
+    with translation.override("fr"):  # dates in French, as the text around them
+        text = render_to_string(f"catalogue/emails/{template}.txt", context)
+        html = render_to_string(f"catalogue/emails/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=email_subject(subject),
-        body=render_to_string(f"catalogue/emails/{template}.txt", context),
-        from_email=email_sender(),
-        to=[to],
+        subject=email_subject(subject), body=text, from_email=email_sender(), to=[to]
     )
-    message.attach_alternative(
-        render_to_string(f"catalogue/emails/{template}.html", context), "text/html"
-    )
+    message.attach_alternative(html, "text/html")
     for attachment in attachments:
         message.attach(*attachment)
     message.send()

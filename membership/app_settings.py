@@ -6,6 +6,15 @@
 ``PORTAIL_MEMBERSHIP_BANK_DETAILS``       IBAN / BIC printed on the membership form for transfers
 ``PORTAIL_MEMBERSHIP_CHEQUE_PAYEE``       payee printed on the form for cheques (default: the
                                           association's name from its site settings)
+``PORTAIL_SITE_URL``                      absolute base of the links in emails and of Stripe's
+                                          return URLs (fallbacks: ``SITE_URL``,
+                                          ``WAGTAILADMIN_BASE_URL``)
+``PORTAIL_STRIPE_SECRET_KEY``             Stripe's secret key (fallback: ``STRIPE_SECRET_KEY``)
+``PORTAIL_STRIPE_WEBHOOK_SECRET``         the webhook's signing secret (``STRIPE_WEBHOOK_SECRET``)
+``PORTAIL_STRIPE_API_BASE``               another Stripe API address, e.g. a fake in tests
+                                          (``STRIPE_API_BASE``)
+
+Without both Stripe keys online payment is hidden and members pay offline.
 """
 
 from django.conf import settings
@@ -16,6 +25,14 @@ class AppSettings:
 
     def _get(self, name: str, default):
         return getattr(settings, self.prefix + name, default)
+
+    def _first(self, *names: str, default: str = "") -> str:
+        """The first of ``names`` set to a non-empty value: the prefixed name, then the old ones."""
+        for name in names:
+            value = getattr(settings, name, "")
+            if value:
+                return value
+        return default
 
     @property
     def YEAR_START_MONTH(self) -> int:
@@ -35,6 +52,22 @@ class AppSettings:
     @property
     def CHEQUE_PAYEE(self) -> str:
         return self._get("CHEQUE_PAYEE", "")
+
+    @property
+    def SITE_URL(self) -> str:
+        return self._first("PORTAIL_SITE_URL", "SITE_URL", "WAGTAILADMIN_BASE_URL").rstrip("/")
+
+    @property
+    def STRIPE_SECRET_KEY(self) -> str:
+        return self._first("PORTAIL_STRIPE_SECRET_KEY", "STRIPE_SECRET_KEY")
+
+    @property
+    def STRIPE_WEBHOOK_SECRET(self) -> str:
+        return self._first("PORTAIL_STRIPE_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET")
+
+    @property
+    def STRIPE_API_BASE(self) -> str:
+        return self._first("PORTAIL_STRIPE_API_BASE", "STRIPE_API_BASE")
 
 
 app_settings = AppSettings()

@@ -6,3 +6,6 @@ class MembershipConfig(AppConfig):
     label = "membership"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Adhésions"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import payments, services
+from .app_settings import app_settings
 from .checkout import UnknownPayment, can_pay, checkout_fulfil, checkout_start
 from .models import (
     AttachmentStatus,
@@ -46,8 +46,8 @@ def _remember_next(request: HttpRequest) -> None:
 def return_urls() -> tuple[str, str]:
     """Where Stripe sends the member back; the same for the pages and the API, so that a retry
     of one payment's session sends Stripe the same parameters."""
-    success = f"{settings.SITE_URL}{reverse('membership_checkout:checkout_success')}"
-    cancel = f"{settings.SITE_URL}{reverse('membership_checkout:checkout_cancel')}"
+    success = f"{app_settings.SITE_URL}{reverse('membership_checkout:checkout_success')}"
+    cancel = f"{app_settings.SITE_URL}{reverse('membership_checkout:checkout_cancel')}"
     return f"{success}?session_id={{CHECKOUT_SESSION_ID}}", cancel
 
 

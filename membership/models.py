@@ -11,6 +11,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from .validators import validate_phone, validate_siret
 from .years import YEAR_VALIDATORS, membership_year
@@ -577,3 +579,38 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"Relance {self.year} · {self.organisation or self.user}"
+
+
+@register_setting(icon="group")
+class AssociationSettings(BaseSiteSetting):
+    """The association's identity: printed on receipts, membership forms and the site footer."""
+
+    name = models.CharField("nom", max_length=200, default="Portail")
+    legal_form = models.CharField("forme juridique", max_length=100, blank=True)
+    address = models.TextField("adresse postale", blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    rna = models.CharField("numéro RNA", max_length=10, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    website = models.URLField("site web", blank=True)
+    footer_text = models.TextField("texte de pied de page", blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("legal_form"), FieldPanel("siret"), FieldPanel("rna")],
+            heading="Identité",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldPanel("email"),
+                FieldPanel("phone"),
+                FieldPanel("website"),
+            ],
+            heading="Coordonnées",
+        ),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta:
+        verbose_name = "identité de l'association"

@@ -3,10 +3,8 @@
 The rest of the app sees plain dataclasses and two French-speaking exceptions, never a
 ``StripeObject``: Stripe's library stays an implementation detail of this module.
 
-Settings (read from the environment in ``portal/settings/base.py``):
-    STRIPE_SECRET_KEY      API key; without it (or the webhook secret) online payment is hidden
-    STRIPE_WEBHOOK_SECRET  signing secret of the webhook endpoint (``whsec_…``)
-    STRIPE_API_BASE        another API address, e.g. a local fake in tests
+Settings (``PORTAIL_STRIPE_SECRET_KEY``, ``PORTAIL_STRIPE_WEBHOOK_SECRET``,
+``PORTAIL_STRIPE_API_BASE``) are read through ``membership.app_settings``.
 """
 
 from __future__ import annotations
@@ -19,7 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import stripe
-from django.conf import settings
+
+from .app_settings import app_settings
 
 logger = logging.getLogger(__name__)
 
@@ -103,10 +102,7 @@ class WebhookEvent:
 
 def online_payment_enabled() -> bool:
     """Online payment needs both keys: without the webhook, SEPA and transfers would never settle."""
-    return bool(
-        getattr(settings, "STRIPE_SECRET_KEY", "")
-        and getattr(settings, "STRIPE_WEBHOOK_SECRET", "")
-    )
+    return bool(app_settings.STRIPE_SECRET_KEY and app_settings.STRIPE_WEBHOOK_SECRET)
 
 
 def to_cents(amount: Decimal) -> int:
@@ -131,7 +127,7 @@ def _client_for(api_key: str, api_base: str) -> stripe.StripeClient:
 def _client() -> stripe.StripeClient:
     if not online_payment_enabled():
         raise PaymentProviderError("Le paiement en ligne n’est pas configuré sur ce portail.")
-    return _client_for(settings.STRIPE_SECRET_KEY, getattr(settings, "STRIPE_API_BASE", ""))
+    return _client_for(app_settings.STRIPE_SECRET_KEY, app_settings.STRIPE_API_BASE)
 
 
 def _call(description: str, request, *args: Any, **kwargs: Any) -> Any:
@@ -311,7 +307,7 @@ def retrieve_dispute(dispute_id: str) -> Dispute:
 
 def construct_webhook_event(payload: bytes, signature: str | None) -> WebhookEvent:
     """Check a webhook's signature (and that it is less than 5 minutes old) and read its event."""
-    secret = getattr(settings, "STRIPE_WEBHOOK_SECRET", "")
+    secret = app_settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         raise InvalidWebhook("Le paiement en ligne n’est pas configuré : aucun secret de webhook.")
     if not signature:

@@ -1,6 +1,6 @@
 """PDF documents: receipts (and credit notes) and the pre-filled membership form.
 
-Both carry the association's identity from its site settings (``home.AssociationSettings``).
+Both carry the association's identity from its site settings (``membership.AssociationSettings``).
 Pages are left uncompressed: they are small, and the numbers stay readable in the file.
 """
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -40,7 +40,8 @@ def _text(value) -> str:
 def _date(value: dt.date | dt.datetime) -> str:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
-    return date_format(value, "j F Y")
+    with translation.override("fr"):  # receipts are French whatever the host's language
+        return date_format(value, "j F Y")
 
 
 def _identity_block(identity) -> list:

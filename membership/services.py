@@ -19,13 +19,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from wagtail.models import Site
 
 from . import signals
 from .app_settings import app_settings
 from .models import (
+    AssociationSettings,
     AttachmentStatus,
     Cotisation,
     CotisationStatus,
@@ -72,8 +73,9 @@ PAYMENT_TRANSITIONS: dict[str, set[str]] = {
 
 
 def euros(amount: Decimal) -> str:
-    """« 1 234,50 € »."""
-    return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
+    """« 1 234,50 € », whatever language the host has active."""
+    with translation.override("fr"):
+        return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
 
 
 def cotisation_move(cotisation: Cotisation, to: str) -> bool:
@@ -748,7 +750,7 @@ def reminder_send(*, year: int, user=None, organisation: MemberOrganisation | No
                     "holder_name": organisation.name if organisation else _user_name(user),
                     "organisation": organisation,
                     "amount": euros(tariff.amount) if tariff else "",
-                    "account_url": settings.SITE_URL + reverse("membership:account"),
+                    "account_url": app_settings.SITE_URL + reverse("membership:account"),
                 },
                 recipients,
             )
@@ -792,9 +794,10 @@ def _user_name(user) -> str:
 def _send(template: str, context: dict, recipients: list[str]) -> None:
     """Send a plain-text email rendered from ``<template>_subject.txt`` and ``<template>.txt``."""
     identity = association_identity()
-    context = {**context, "association": identity, "site_url": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context)
+    context = {**context, "association": identity, "site_url": app_settings.SITE_URL}
+    with translation.override("fr"):  # dates and amounts in French, as the text around them
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
     send_mail(email_subject(subject), body, email_sender(), recipients)
 
 
@@ -811,8 +814,6 @@ def email_sender(request=None) -> str:
 
 def association_identity(request=None):
     """The association's identity (site settings) for the request's site, or the default site."""
-    from home.models import AssociationSettings
-
     if request is not None:
         return AssociationSettings.for_request(request)
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()

@@ -34,7 +34,7 @@ def shared_cache_check(app_configs, **kwargs) -> list[Error]:
                         "(production's default without REDIS_URL), or run a single web process "
                         "(WEB_CONCURRENCY=1)."
                     ),
-                    id="portail.E001",
+                    id="portal.E001",
                 )
             )
     return errors

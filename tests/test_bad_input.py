@@ -21,8 +21,8 @@ from catalogue.models import (
     RegistrationMode,
     Theme,
 )
-from home.models import AssociationSettings
 from membership.models import (
+    AssociationSettings,
     CotisationStatus,
     MemberOrganisation,
     MemberProfile,

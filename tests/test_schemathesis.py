@@ -82,9 +82,9 @@ def keep_the_test_connection():
 @pytest.fixture
 def stripe(settings):
     fake = FakeStripe().start()
-    settings.STRIPE_SECRET_KEY = fake.api_key
-    settings.STRIPE_WEBHOOK_SECRET = fake.webhook_secret
-    settings.STRIPE_API_BASE = fake.url
+    settings.PORTAIL_STRIPE_SECRET_KEY = fake.api_key
+    settings.PORTAIL_STRIPE_WEBHOOK_SECRET = fake.webhook_secret
+    settings.PORTAIL_STRIPE_API_BASE = fake.url
     yield fake
     fake.stop()
 

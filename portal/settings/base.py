@@ -256,9 +256,11 @@ else:
 
 # Headless preview: the decoupled front end's preview page. When set, editors get a second
 # preview mode that shows it with ?content_type=…&token=…; unset, only the portal's own preview.
-HEADLESS_PREVIEW_URL = os.environ.get("HEADLESS_PREVIEW_URL", "").strip()
+PORTAIL_HEADLESS_PREVIEW_URL = os.environ.get("HEADLESS_PREVIEW_URL", "").strip()
 WAGTAIL_HEADLESS_PREVIEW = {
-    "CLIENT_URLS": {"default": HEADLESS_PREVIEW_URL} if HEADLESS_PREVIEW_URL else {},
+    "CLIENT_URLS": {"default": PORTAIL_HEADLESS_PREVIEW_URL}
+    if PORTAIL_HEADLESS_PREVIEW_URL
+    else {},
     "SERVE_BASE_URL": None,
     "REDIRECT_ON_PREVIEW": False,
 }
@@ -289,10 +291,10 @@ HEADLESS_FRONTEND_URLS = {
 NINJA_PAGINATION_PER_PAGE = 20
 
 # Stripe (only membership/payments.py talks to it). Without both keys online payment is hidden and
-# members pay offline. STRIPE_API_BASE points the client elsewhere, e.g. a local fake in tests.
-STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
-STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
-STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# members pay offline. PORTAIL_STRIPE_API_BASE points the client elsewhere, e.g. a local fake in tests.
+PORTAIL_STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+PORTAIL_STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+PORTAIL_STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 
 # Membership: allauth gives Django's username field an opaque value (people sign in by email);
 # PORTAIL_MEMBERSHIP_* settings are documented in membership/app_settings.py.

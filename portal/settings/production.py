@@ -27,9 +27,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import (
-    HEADLESS_PREVIEW_URL,
     INSTALLED_APPS,
     MIDDLEWARE,
+    PORTAIL_HEADLESS_PREVIEW_URL,
     REDIS_URL,
     STORAGES,
     env_bool,
@@ -132,8 +132,8 @@ CONTENT_SECURITY_POLICY = {
 }
 # The headless preview mode frames the decoupled front end's preview page in the admin.
 HEADLESS_PREVIEW_SOURCES = []
-if HEADLESS_PREVIEW_URL:
-    front_end = urlsplit(HEADLESS_PREVIEW_URL)
+if PORTAIL_HEADLESS_PREVIEW_URL:
+    front_end = urlsplit(PORTAIL_HEADLESS_PREVIEW_URL)
     HEADLESS_PREVIEW_SOURCES = [f"{front_end.scheme}://{front_end.netloc}"]
 # Wagtail and Django admins: inline scripts and styles, eval (accessibility checker), blob:
 # images (upload previews), Wagtail's release check, the front end's preview page.

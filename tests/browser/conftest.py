@@ -161,9 +161,9 @@ def stripe_checkout(portal_url, settings) -> Iterator[FakeStripe]:
     """The fake Stripe with its hosted payment page, delivering webhooks to the live server."""
     fake = FakeStripe().start()
     fake.serve_hosted_pages(webhook_url=portal_url + reverse("stripe_webhook"))
-    settings.STRIPE_SECRET_KEY = fake.api_key
-    settings.STRIPE_WEBHOOK_SECRET = fake.webhook_secret
-    settings.STRIPE_API_BASE = fake.url
+    settings.PORTAIL_STRIPE_SECRET_KEY = fake.api_key
+    settings.PORTAIL_STRIPE_WEBHOOK_SECRET = fake.webhook_secret
+    settings.PORTAIL_STRIPE_API_BASE = fake.url
     yield fake
     fake.stop()
 

@@ -27,7 +27,7 @@ from catalogue.models import (
     SpeakerRole,
     Theme,
 )
-from home.models import AssociationSettings
+from membership.models import AssociationSettings
 
 pytestmark = pytest.mark.django_db
 

@@ -433,3 +433,22 @@ def test_content_type_and_token_are_required(client):
 
     assert response.status_code == 422
     assert [error["loc"][-1] for error in response.json()["detail"]] == ["content_type", "token"]
+
+
+def test_the_plugins_prefixed_setting_alone_offers_the_front_ends_preview(settings, staff_client):
+    settings.WAGTAIL_HEADLESS_PREVIEW = {"CLIENT_URLS": {}}
+    settings.PORTAIL_HEADLESS_PREVIEW_URL = FRONT_END
+    session = published(SessionPageFactory())
+
+    data = session_data(title="Titre retravaillé", slug=session.slug)
+    query = preview_in_front_end(staff_client, edit_preview_url(session), data)
+
+    assert query["content_type"] == "catalogue.sessionpage"
+
+
+def test_the_old_preview_setting_name_still_works(settings, staff_client):
+    settings.WAGTAIL_HEADLESS_PREVIEW = {"CLIENT_URLS": {}}
+    settings.HEADLESS_PREVIEW_URL = FRONT_END
+    session = published(SessionPageFactory())
+
+    assert session.preview_modes[1] == ("headless", "Front-end découplé")

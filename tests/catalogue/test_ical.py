@@ -140,3 +140,17 @@ def test_dtstamp_is_utc(client):
     stamp = events(calendar)[0].decoded("DTSTAMP")
     assert stamp.utcoffset() == dt.timedelta(0)
     assert abs(stamp - timezone.now()) < dt.timedelta(minutes=5)
+
+
+def test_calendars_use_the_sites_time_zone_not_paris(client, settings):
+    # A host in Réunion (UTC+4, no daylight saving time) whose visitors browse in Paris time.
+    settings.TIME_ZONE = "Indian/Reunion"
+    session = SessionPageFactory(
+        occurrences=[(paris(2031, 1, 14, 9, 30), paris(2031, 1, 14, 11))],
+    )
+
+    with timezone.override(ZoneInfo("Europe/Paris")):
+        calendar, text = calendar_at(client, f"/api/catalogue/{session.pk}/calendar.ics")
+
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Indian/Reunion"]
+    assert "DTSTART;TZID=Indian/Reunion:20310114T123000" in text

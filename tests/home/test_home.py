@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from wagtail.models import Site
 
-from home.models import AssociationSettings
+from membership.models import AssociationSettings
 from tests.catalogue.factories import CatalogueIndexPageFactory, SessionPageFactory, paris
 
 pytestmark = pytest.mark.django_db

@@ -299,10 +299,10 @@ def test_provisional_dates_are_shown_in_french(client):
 
 def test_online_payment_is_offered_only_when_stripe_is_configured(client, settings):
     client.force_login(UserFactory())
-    settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
+    settings.PORTAIL_STRIPE_SECRET_KEY = settings.PORTAIL_STRIPE_WEBHOOK_SECRET = ""
     assert "en ligne</a>" not in client.get(reverse("membership:account")).content.decode()
 
-    settings.STRIPE_SECRET_KEY = "sk_test_portail"
-    settings.STRIPE_WEBHOOK_SECRET = "whsec_portail"
+    settings.PORTAIL_STRIPE_SECRET_KEY = "sk_test_portail"
+    settings.PORTAIL_STRIPE_WEBHOOK_SECRET = "whsec_portail"
     page = client.get(reverse("membership:account")).content.decode()
     assert f"Régler la cotisation {membership_year()} en ligne</a>" in page

@@ -67,7 +67,7 @@ def test_a_decoupled_front_end_signs_up_through_the_headless_api(client):
 
 @pytest.fixture
 def association(home_page):
-    from home.models import AssociationSettings
+    from membership.models import AssociationSettings
 
     identity = AssociationSettings.for_site(home_page.get_site())
     identity.name = "Cap Rural"

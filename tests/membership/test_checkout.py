@@ -146,8 +146,8 @@ def test_an_expired_payment_page_is_replaced_by_a_new_payment(stripe_fake, strip
 
 
 def test_without_stripe_keys_online_payment_is_off_and_refused(settings, paying_member):
-    settings.STRIPE_SECRET_KEY = ""
-    settings.STRIPE_WEBHOOK_SECRET = ""
+    settings.PORTAIL_STRIPE_SECRET_KEY = ""
+    settings.PORTAIL_STRIPE_WEBHOOK_SECRET = ""
     TariffFactory(year=membership_year(), amount=Decimal("45.00"))
     cotisation = services.cotisation_open(user=paying_member, year=membership_year())
 
@@ -277,3 +277,11 @@ def test_while_a_debit_is_on_its_way_a_provisional_cotisation_is_not_paid_twice(
             cancel_url=CANCEL_URL,
         )
     assert payment.cotisation.payments.count() == 1
+
+
+def test_the_old_stripe_setting_names_still_enable_online_payment(settings):
+    settings.PORTAIL_STRIPE_SECRET_KEY = settings.PORTAIL_STRIPE_WEBHOOK_SECRET = ""
+    settings.STRIPE_SECRET_KEY = "sk_test_ancien_nom"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_ancien_nom"
+
+    assert payments.online_payment_enabled()

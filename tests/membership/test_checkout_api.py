@@ -99,7 +99,7 @@ def test_a_year_that_cannot_be_paid_online_is_refused(stripe_fake, paying_member
 
 
 def test_without_stripe_keys_the_api_answers_503_in_french(settings, paying_member, client):
-    settings.STRIPE_SECRET_KEY = ""
+    settings.PORTAIL_STRIPE_SECRET_KEY = ""
     client.force_login(paying_member)
 
     response = client.post(URL, {}, content_type="application/json")

@@ -81,7 +81,7 @@ def test_when_stripe_is_down_the_member_is_told_and_stays_on_the_portal(logged_i
 
 
 def test_without_stripe_the_page_offers_the_offline_way(logged_in, settings):
-    settings.STRIPE_SECRET_KEY = ""
+    settings.PORTAIL_STRIPE_SECRET_KEY = ""
 
     page = logged_in.get(START).content.decode()
 

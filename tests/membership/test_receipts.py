@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import close_old_connections, connection
 
-from home.models import AssociationSettings
 from membership import services
-from membership.models import Receipt, ReceiptKind, ReceiptSequence
+from membership.models import AssociationSettings, Receipt, ReceiptKind, ReceiptSequence
 from membership.pdf import receipt_pdf
 
 from .factories import PAID_AT, PaymentFactory, ProfileFactory

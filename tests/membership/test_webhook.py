@@ -134,7 +134,7 @@ def test_a_signed_body_that_is_not_json_is_refused(client, stripe_fake):
 
 
 def test_the_webhook_refuses_everything_when_stripe_is_not_configured(client, settings):
-    settings.STRIPE_WEBHOOK_SECRET = ""
+    settings.PORTAIL_STRIPE_WEBHOOK_SECRET = ""
 
     response = client.post(
         "/membership/stripe/webhook/",

@@ -314,7 +314,7 @@ def test_several_web_processes_refuse_a_cache_kept_in_each_process(settings, bac
     settings.PORTAIL_WEB_PROCESSES = 3
     settings.CACHES = {"default": {"BACKEND": backend}}
     (error,) = cache_errors()
-    assert error.id == "portail.E001"
+    assert error.id == "portal.E001"
     assert "3 web processes" in error.msg
     assert "REDIS_URL" in error.hint
     assert "DatabaseCache" in error.hint
@@ -366,4 +366,4 @@ def test_gunicorn_refuses_to_start_several_workers_on_a_cache_kept_in_each_proce
             assert "Listening at" not in logs.read_text(), "gunicorn started"
             time.sleep(0.5)
         assert process.returncode not in (None, 0)
-    assert "portail.E001" in logs.read_text()
+    assert "portal.E001" in logs.read_text()
