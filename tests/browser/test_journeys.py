@@ -153,16 +153,16 @@ def test_a_session_from_its_writing_to_its_participants_export(
         speakers = staff.get_by_role("region", name="Intervenants", exact=True)
         for number, name in enumerate(SPEAKERS, start=1):
             speakers.get_by_role("button", name="Ajouter un intervenant").click()
-            speaker = staff.get_by_role("region", name=f"Intervenants {number}")
+            speaker = staff.get_by_role("region", name=f"Intervenant {number}")
             speaker.get_by_role("button", name="Choisir personne").click()
             chooser = staff.get_by_role("dialog")
             chooser.get_by_role("link", name=name).click()
             expect(chooser).to_be_hidden()
             expect(speaker.get_by_text(name)).to_be_visible()
-        staff.get_by_role("region", name="Intervenants 1").get_by_label("Rôle").select_option(
+        staff.get_by_role("region", name="Intervenant 1").get_by_label("Rôle").select_option(
             label="Animation"
         )
-        staff.get_by_role("region", name="Intervenants 2").get_by_label("Rôle").select_option(
+        staff.get_by_role("region", name="Intervenant 2").get_by_label("Rôle").select_option(
             label="Témoignage"
         )
 
