@@ -10,7 +10,8 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from membership import signals
 
-        from . import checks, privacy  # noqa: F401  (checks registers the system checks)
+        from . import checks  # noqa: F401  (checks registers the system checks)
+        from .registrations import privacy
 
         signals.personal_data_requested.connect(privacy.registrations_data)
         signals.personal_data_requested.connect(privacy.applications_data)
