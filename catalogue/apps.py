@@ -12,7 +12,9 @@ class CatalogueConfig(AppConfig):
 
         from . import checks  # noqa: F401  (checks registers the system checks)
         from .registrations import privacy
+        from .search.signal_handlers import register_signal_handlers
 
         signals.personal_data_requested.connect(privacy.registrations_data)
         signals.personal_data_requested.connect(privacy.applications_data)
         signals.account_deleting.connect(privacy.forget)
+        register_signal_handlers()

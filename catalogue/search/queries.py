@@ -16,8 +16,8 @@ from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 
-from catalogue.filters import ITEM_TYPE_LABELS, WHEN_CHOICES, filter_catalogue, item_types
-from catalogue.models import (
+from ..filters import ITEM_TYPE_LABELS, WHEN_CHOICES, filter_catalogue, item_types
+from ..models import (
     Audience,
     CatalogueItemPage,
     RegistrationMode,
