@@ -300,7 +300,7 @@ def test_session_and_csrf_cookies_are_secure(production, db, django_user_model):
 
 
 def cache_errors() -> list:
-    return [error for error in run_checks(tags=[Tags.caches]) if error.id.startswith("portail.")]
+    return [error for error in run_checks(tags=[Tags.caches]) if error.id.startswith("portal.")]
 
 
 @pytest.mark.parametrize(
