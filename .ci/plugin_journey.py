@@ -2,8 +2,9 @@
 
 Staff publish a catalogue index and a session under the host's own home page; a visitor reads
 it, finds it in the API, the plugin's search API and the host's own search; a member signs up,
-is recorded as paid offline, registers, and receives the confirmation with its .ics invitation. Every request goes
-through Django's test client (the full URL, middleware and template stack), emails to locmem.
+is recorded as paid offline, registers, and receives the confirmation with its .ics invitation.
+Every request goes through Django's test client (the full URL, middleware and template stack),
+emails to locmem.
 """
 
 import datetime as dt
