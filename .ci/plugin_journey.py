@@ -1,9 +1,10 @@
 """The journey a host relies on, run by .ci/plugin-install inside the fresh `wagtail start` site.
 
 Staff publish a catalogue index and a session under the host's own home page; a visitor reads
-it, finds it in the API and in the host's search; a member signs up, is recorded as paid
-offline, registers, and receives the confirmation with its .ics invitation. Every request goes
-through Django's test client (the full URL, middleware and template stack), emails to locmem.
+it, finds it in the API, the plugin's search API and the host's own search; a member signs up,
+is recorded as paid offline, registers, and receives the confirmation with its .ics invitation.
+Every request goes through Django's test client (the full URL, middleware and template stack),
+emails to locmem.
 """
 
 import datetime as dt
@@ -117,6 +118,18 @@ check(
 )
 response = visitor.get("/api/openapi.json")
 check(response.status_code == 200, "the API's OpenAPI document is served")
+
+response = visitor.get("/api/search/", {"q": "agroécologie"})
+found = (
+    [item.get("id") for item in response.json().get("items", [])]
+    if response.status_code == 200
+    else []
+)
+check(
+    session.pk in found,
+    "the plugin's search API finds it",
+    f"{response.status_code} {response.content[:300]}",
+)
 
 response, page = get(visitor, "/search/", query="agroécologie")
 check(

@@ -153,7 +153,7 @@ def prepare_members(count: int) -> tuple[int, int, list[str]]:
     from wagtail.models import APIToken
 
     from catalogue.models import AttendanceMode, RegistrationMode, SessionPage
-    from catalogue.services import registration_opening_error
+    from catalogue.registrations.services import registration_opening_error
     from membership.models import Cotisation, CotisationStatus, MemberCategory
     from membership.years import membership_year
 

@@ -19,9 +19,10 @@ from .models import (
     SessionOccurrence,
     SessionPage,
     Theme,
+    viewable_items,
 )
 from .preview_api import router as preview_router
-from .queries import ORDERINGS, load_items, ordered, viewable_items
+from .queries import ORDERINGS, load_items, ordered
 from .schemas import (
     CatalogueItemDetailOut,
     CatalogueListOut,

@@ -10,8 +10,11 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from membership import signals
 
-        from . import checks, privacy  # noqa: F401  (checks registers the system checks)
+        from . import checks  # noqa: F401  (checks registers the system checks)
+        from .registrations import privacy
+        from .search.signal_handlers import register_signal_handlers
 
         signals.personal_data_requested.connect(privacy.registrations_data)
         signals.personal_data_requested.connect(privacy.applications_data)
         signals.account_deleting.connect(privacy.forget)
+        register_signal_handlers()

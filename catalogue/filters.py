@@ -1,23 +1,18 @@
 """The catalogue's filters, shared by the catalogue pages, the API and search."""
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
 
-from .models import (
-    Audience,
-    CatalogueItemPage,
-    RegistrationMode,
-    ResourceArticlePage,
-    SessionFormat,
-    SessionPage,
-    Theme,
-    WorkingGroupCallPage,
-)
+from .models.choices import RegistrationMode, SessionFormat
+from .models.snippets import Audience, Theme
 
-ITEM_TYPES = {
-    "session": SessionPage,
-    "working_group_call": WorkingGroupCallPage,
-    "resource_article": ResourceArticlePage,
+# The API's item types and their page models; the pages module shows its index page's form from
+# here, so the models are looked up by name rather than imported.
+ITEM_TYPE_MODELS = {
+    "session": "SessionPage",
+    "working_group_call": "WorkingGroupCallPage",
+    "resource_article": "ResourceArticlePage",
 }
 ITEM_TYPE_LABELS = {
     "session": "Sessions",
@@ -27,8 +22,18 @@ ITEM_TYPE_LABELS = {
 WHEN_CHOICES = [("upcoming", "À venir"), ("past", "Passés")]
 
 
+def item_model(name: str):
+    """The page model of an item type: ``item_model("session")`` is ``SessionPage``."""
+    return apps.get_model("catalogue", ITEM_TYPE_MODELS[name])
+
+
+def item_types() -> dict:
+    """Every item type with its page model."""
+    return {name: item_model(name) for name in ITEM_TYPE_MODELS}
+
+
 def item_type(page) -> str:
-    for name, model in ITEM_TYPES.items():
+    for name, model in item_types().items():
         if isinstance(page, model):
             return name
     raise ValueError(f"{type(page).__name__} is not a catalogue item")
@@ -49,7 +54,7 @@ def filter_catalogue(
     """Narrow a CatalogueItemPage queryset; every argument is already validated."""
     now = now or timezone.now()
     if type:
-        items = items.type(ITEM_TYPES[type])
+        items = items.type(item_model(type))
     if theme:
         items = items.filter(themes__slug=theme)
     if audience:
@@ -64,7 +69,9 @@ def filter_catalogue(
         items = items.open_for_registration(now)
     elif open is False:
         items = items.exclude(
-            pk__in=CatalogueItemPage.objects.open_for_registration(now).values("pk")
+            pk__in=apps.get_model("catalogue", "CatalogueItemPage")
+            .objects.open_for_registration(now)
+            .values("pk")
         )
     if cotisation is not None:
         members = {"registration_mode": RegistrationMode.MEMBERS}

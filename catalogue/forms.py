@@ -3,6 +3,8 @@
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from .models.choices import RegistrationMode, SessionFormat
+
 
 def _live_rows(formset):
     """Cleaned data of the inline rows that are kept (not deleted, not empty)."""
@@ -20,8 +22,6 @@ def _live_rows(formset):
 class SessionPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
-        from .models import RegistrationMode, SessionFormat
-
         occurrences = [row for row in _live_rows(self.formsets["occurrences"]) if row.get("start")]
         first_start = min((row["start"] for row in occurrences), default=None)
 
@@ -70,8 +70,6 @@ class SessionPageForm(WagtailAdminPageForm):
 class WorkingGroupCallPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
-        from .models import RegistrationMode
-
         low, high = cleaned.get("meetings_per_year_min"), cleaned.get("meetings_per_year_max")
         if low and high and low > high:
             self.add_error("meetings_per_year_max", "Le maximum doit être supérieur au minimum.")

@@ -8,9 +8,9 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from .models import CatalogueItemPage, ResourceArticlePage, SessionPage
+from .models import CatalogueItemPage, ResourceArticlePage, SessionPage, public_items
 from .preview import PreviewNotFound, draft_from_token
-from .queries import ITEM_MODELS, public_items
+from .queries import ITEM_MODELS
 from .schemas import CatalogueItemDetailOut, ErrorOut, ValidationErrorOut, serialize_detail
 
 router = Router()  # mounted in the catalogue router: its tag

@@ -3,21 +3,20 @@
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
-from django.db.models.functions import Coalesce, Least, TruncDate
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import HttpRequest
 
 from .models import (
     ApplicationQuestion,
     CatalogueItemPage,
-    Registration,
     RelatedSession,
     ResourceArticlePage,
     SessionPage,
     SessionSpeaker,
     WorkingGroupCallPage,
+    viewable_items,
 )
-from .page_access import viewable
 
 ITEM_MODELS: tuple[type[CatalogueItemPage], ...] = (
     SessionPage,
@@ -39,17 +38,6 @@ ORDERINGS: dict[str, list] = {
     "published": [F("first_published_at").asc(nulls_last=True), "pk"],
     "-published": [F("first_published_at").desc(nulls_last=True), "-pk"],
 }
-
-
-def viewable_items(request: HttpRequest | None, queryset: QuerySet | None = None) -> QuerySet:
-    """Live catalogue items the person making ``request`` may view (None: anyone)."""
-    queryset = CatalogueItemPage.objects.all() if queryset is None else queryset
-    return viewable(queryset.live(), request)
-
-
-def public_items(queryset: QuerySet | None = None) -> QuerySet:
-    """Live catalogue items anyone may view (no view restriction)."""
-    return viewable_items(None, queryset)
 
 
 def ordered(queryset: QuerySet, ordering: str = "-date") -> QuerySet:
@@ -132,83 +120,3 @@ def load_items(
     # Themes and audiences live on the shared parent table: one query each for every type.
     prefetch_related_objects(items, "themes", "audiences")
     return items
-
-
-# --------------------------------------------------------------------------- the catalogue page
-
-
-def _event_day():
-    """The day the catalogue page dates an item by: a session's first day (Paris), the earlier of
-    a call's deadline and first meeting (what a visitor must act on first), an article's date."""
-    deadline = F("workinggroupcallpage__registration_deadline")
-    first_meeting = F("workinggroupcallpage__first_meeting")
-    return Coalesce(
-        TruncDate("first_start"),
-        # SQLite's MIN() is NULL as soon as one argument is: give each side the other as fallback.
-        Least(Coalesce(deadline, first_meeting), Coalesce(first_meeting, deadline)),
-        F("resourcearticlepage__date"),
-    )
-
-
-def by_event_day(queryset: QuerySet, *, latest_first: bool = False) -> QuerySet:
-    """Order items by their event day, then start time, then id; undated items last.
-
-    Ties end on the id, never on the title, so SQLite and PostgreSQL (whose collations sort
-    accents and capitals differently) give the same order.
-    """
-    items = CatalogueItemPage.objects.filter(pk__in=queryset.values("pk")).with_dates()
-    items = items.annotate(event_day=_event_day())
-    if latest_first:
-        return items.order_by(
-            F("event_day").desc(nulls_last=True), F("first_start").desc(nulls_last=True), "-pk"
-        )
-    return items.order_by(
-        F("event_day").asc(nulls_last=True), F("first_start").asc(nulls_last=True), "pk"
-    )
-
-
-def catalogue_sections(queryset: QuerySet, *, now=None) -> dict[str, QuerySet]:
-    """Split items into the catalogue page's sections, each in reading order: ``upcoming``
-    (sessions and calls not over, soonest first), ``resources`` (articles, newest first) and
-    ``past`` (sessions and calls over, latest first). Every item falls in exactly one."""
-    past = queryset.past(now)
-    return {
-        "upcoming": by_event_day(
-            queryset.not_type(ResourceArticlePage).exclude(pk__in=past.values("pk"))
-        ),
-        "resources": by_event_day(queryset.type(ResourceArticlePage), latest_first=True),
-        "past": by_event_day(past, latest_first=True),
-    }
-
-
-def prefetch_cards(items: Iterable[CatalogueItemPage]) -> list[CatalogueItemPage]:
-    """The items as a list, with session dates, seats and authors fetched once for all cards."""
-    items = list(items)
-    sessions = [item for item in items if isinstance(item, SessionPage)]
-    prefetch_related_objects(sessions, "occurrences")
-    prefetch_related_objects([i for i in items if isinstance(i, ResourceArticlePage)], "author")
-    uncounted = [s for s in sessions if "confirmed_count" not in s.__dict__]
-    if uncounted:
-        counts = dict(
-            Registration.objects.confirmed()
-            .filter(session__in=uncounted)
-            .values_list("session_id")
-            .annotate(n=Count("pk"))
-        )
-        for session in uncounted:
-            # Fills the cached property, so seats_left() asks no more queries.
-            session.confirmed_count = counts.get(session.pk, 0)
-    return items
-
-
-def load_cards(listings: dict[str, Iterable[int]]) -> dict[str, list[CatalogueItemPage]]:
-    """The specific pages of several lists of ids, in their order, ready for their cards.
-
-    The lists are fetched together: the cost depends on the page types present, not on how
-    many items or lists there are.
-    """
-    ids = {name: list(pks) for name, pks in listings.items()}
-    every_id = [pk for pks in ids.values() for pk in pks]
-    pages = CatalogueItemPage.objects.filter(pk__in=every_id).specific(defer=False)
-    by_pk = {page.pk: page for page in prefetch_cards(pages)}
-    return {name: [by_pk[pk] for pk in pks if pk in by_pk] for name, pks in ids.items()}

@@ -6,6 +6,8 @@ A speaker's or author's email and phone stay private; a page's contact shows the
 
 from rest_framework import serializers
 
+from .page_access import viewable
+
 
 class ThemeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
@@ -47,11 +49,9 @@ class RelatedSessionsField(serializers.Field):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, links):
-        from .models import SessionPage
-        from .page_access import viewable
-
+        session_model = links.model.session.field.related_model  # SessionPage, not imported
         links = list(links.all())
-        sessions = SessionPage.objects.live().filter(pk__in=[link.session_id for link in links])
+        sessions = session_model.objects.live().filter(pk__in=[link.session_id for link in links])
         shown = set(viewable(sessions, self.context.get("request")).values_list("pk", flat=True))
         return [
             {"id": link.pk, "meta": {"type": "catalogue.RelatedSession"}, "session_id": pk}

@@ -4,6 +4,8 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from catalogue.models import SessionPage, viewable_items
+
 
 class HomePage(Page):
     """The site's front page: what the network is, and the next sessions of the catalogue."""
@@ -19,10 +21,7 @@ class HomePage(Page):
         verbose_name = "page d'accueil"
 
     def get_context(self, request, *args, **kwargs):
-        from catalogue.models import SessionPage
-        from catalogue.page_access import viewable
-
         context = super().get_context(request, *args, **kwargs)
-        sessions = viewable(SessionPage.objects.live(), request)
+        sessions = viewable_items(request, SessionPage.objects.all())
         context["upcoming_sessions"] = sessions.upcoming().for_cards()[:6]
         return context

@@ -10,9 +10,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from catalogue.api import router as catalogue_router
-from catalogue.registration_api import router as registration_router
+from catalogue.registrations.api import router as registration_router
+from catalogue.search.api import router as search_router
 from membership.api import router as membership_router
-from search.api import router as search_router
 
 api = NinjaAPI(
     title="Portail API",

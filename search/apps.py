@@ -6,8 +6,3 @@ class SearchConfig(AppConfig):
     label = "search"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Recherche"
-
-    def ready(self):
-        from .signal_handlers import register_signal_handlers
-
-        register_signal_handlers()

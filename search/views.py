@@ -6,8 +6,7 @@ from django.urls import reverse
 from catalogue.filters import CatalogueFilterForm
 from catalogue.models import CatalogueItemPage
 from catalogue.queries import load_items
-
-from .queries import MAX_QUERY_LENGTH, Filters, clean_query, search_catalogue
+from catalogue.search.queries import MAX_QUERY_LENGTH, Filters, clean_query, search_catalogue
 
 PER_PAGE = 20
 FACET_LABELS = {

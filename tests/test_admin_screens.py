@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from catalogue.services import application_submit, registration_create
+from catalogue.registrations.services import application_submit, registration_create
 from membership import services
 from membership.models import Reminder, StripeEvent, StripeEventOutcome
 from tests.catalogue.factories import (

@@ -28,8 +28,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from catalogue import services as catalogue_services
 from catalogue.models import RegistrationMode, SessionFormat
+from catalogue.registrations import services as catalogue_services
 from membership.models import AttachmentStatus, CotisationStatus, PaymentMethod
 from membership.services import offline_payment_record
 from membership.years import membership_year

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from catalogue.models import Application, ApplicationStatus, Registration, RegistrationStatus
-from catalogue.tasks import (
+from catalogue.registrations.emails import (
     APPLICATION_SUBJECTS,
     REGISTRATION_SUBJECTS,
     send_application_email,

@@ -38,8 +38,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from wagtail.models import APIToken
 
-from catalogue import services as catalogue_services
 from catalogue.models import RegistrationMode
+from catalogue.registrations import services as catalogue_services
 from membership.models import CotisationStatus, PaymentMethod
 from membership.services import offline_payment_record
 from membership.years import membership_year

@@ -12,8 +12,7 @@ from wagtail.models import Site
 
 from catalogue.blocks import HalfDayBlock
 from catalogue.filters import item_type
-from catalogue.models import CatalogueIndexPage, RegistrationMode
-from catalogue.queries import prefetch_cards
+from catalogue.models import CatalogueIndexPage, RegistrationMode, prefetch_cards
 
 register = template.Library()
 

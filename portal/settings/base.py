@@ -204,13 +204,13 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 50
 # Search (see docs/search.md). Default: the database's full-text search. On PostgreSQL, French
-# stemming with accents ignored (configurations created by search/migrations); on SQLite, FTS5
+# stemming with accents ignored (configurations created by catalogue/migrations/0004); on SQLite, FTS5
 # with accents ignored and no stemming. SEARCH_BACKEND=opensearch3|opensearch2|elasticsearch9|
 # elasticsearch8|elasticsearch7 with SEARCH_URLS (comma-separated) switches to a search server,
 # after `manage.py update_index`.
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 if SEARCH_BACKEND == "database":
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends"}}
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "catalogue.search.backends"}}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         WAGTAILSEARCH_BACKENDS["default"].update(
             SEARCH_CONFIG="french_unaccent", AUTOCOMPLETE_CONFIG="simple_unaccent"

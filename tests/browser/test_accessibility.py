@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from catalogue.demo import CATALOGUE_SLUG, load_demo
 from catalogue.models import CatalogueIndexPage, ResourceArticlePage
-from catalogue.services import registration_create
+from catalogue.registrations.services import registration_create
+from home.demo import CATALOGUE_SLUG, load_demo
 from membership.models import MemberCategory
 from membership.years import membership_year
 from tests.browser.axe import blocking_violations

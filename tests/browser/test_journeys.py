@@ -15,7 +15,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from catalogue.demo import load_demo
 from catalogue.models import (
     Registration,
     RegistrationMode,
@@ -23,6 +22,7 @@ from catalogue.models import (
     SessionPage,
     SpeakerRole,
 )
+from home.demo import load_demo
 from membership.models import (
     AttachmentStatus,
     CotisationStatus,

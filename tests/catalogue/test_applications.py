@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalogue.models import Application, ApplicationStatus, QuestionKind, RegistrationMode
-from catalogue.services import (
+from catalogue.registrations.services import (
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
     application_decide,

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from catalogue.models import Application, Registration, RegistrationStatus
-from catalogue.services import application_submit, registration_create
+from catalogue.registrations.services import application_submit, registration_create
 from membership.services import account_delete
 from tests.catalogue.factories import SessionPageFactory, WorkingGroupCallPageFactory, in_weeks
 from tests.catalogue.registration_helpers import emails_to, session_member

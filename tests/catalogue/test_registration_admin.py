@@ -17,7 +17,7 @@ from catalogue.models import (
     Registration,
     RegistrationStatus,
 )
-from catalogue.services import application_submit, registration_create
+from catalogue.registrations.services import application_submit, registration_create
 from tests.catalogue.factories import (
     SessionPageFactory,
     WorkingGroupCallPageFactory,

@@ -15,7 +15,7 @@ from catalogue.models import (
     RegistrationStatus,
     SessionFormat,
 )
-from catalogue.services import registration_create
+from catalogue.registrations.services import registration_create
 from tests.catalogue.factories import SessionPageFactory, WorkingGroupCallPageFactory, in_weeks
 from tests.catalogue.registration_helpers import emails_to, member, session_member
 from tests.membership.factories import UserFactory

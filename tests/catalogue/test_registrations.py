@@ -17,7 +17,7 @@ from catalogue.models import (
     SessionFormat,
     SessionPage,
 )
-from catalogue.services import (
+from catalogue.registrations.services import (
     registration_cancel,
     registration_confirm,
     registration_create,

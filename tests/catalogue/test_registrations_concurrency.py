@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from catalogue.models import Registration, RegistrationStatus
-from catalogue.services import registration_create
+from catalogue.registrations.services import registration_create
 from tests.catalogue.factories import SessionPageFactory
 from tests.catalogue.registration_helpers import member
 

@@ -23,8 +23,8 @@ from catalogue.models import (
     RelatedSession,
     SessionFormat,
 )
-from catalogue.services import registration_cancel, registrations_send_reminders
-from catalogue.tasks import send_registration_email
+from catalogue.registrations.emails import send_registration_email
+from catalogue.registrations.services import registration_cancel, registrations_send_reminders
 from tests.catalogue.factories import (
     CatalogueIndexPageFactory,
     ResourceArticlePageFactory,

@@ -15,8 +15,8 @@ from django.utils import timezone
 from openapi_schema_validator import OAS31Validator
 from pydantic import BaseModel
 
-from catalogue import services as catalogue_services
 from catalogue.models import RegistrationMode, RelatedSession, SpeakerRole
+from catalogue.registrations import services as catalogue_services
 from membership.models import CotisationStatus, PaymentMethod
 from membership.services import offline_payment_record
 from membership.years import membership_year

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from catalogue.app_settings import app_settings
-from catalogue.services import registrations_send_reminders
+from catalogue.registrations.services import registrations_send_reminders
 
 
 class Command(BaseCommand):

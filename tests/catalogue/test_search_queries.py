@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.queries import MAX_TERMS, clean_query
+from catalogue.search.queries import MAX_TERMS, clean_query
 
 
 @pytest.mark.parametrize(

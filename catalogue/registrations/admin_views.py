@@ -13,8 +13,7 @@ from wagtail_modeladmin.views import InspectView
 
 from membership.admin_views import StaffFormView
 
-from . import services
-from .models import (
+from ..models import (
     Application,
     ApplicationStatus,
     AttendanceMode,
@@ -23,6 +22,7 @@ from .models import (
     SessionPage,
     WorkingGroupCallPage,
 )
+from . import services
 
 
 class ModelAdminInspectView(InspectView):

@@ -42,7 +42,7 @@ def drop_configurations(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = []
+    dependencies = [("catalogue", "0003_rename_method")]
 
     operations = [
         UnaccentExtension(),

@@ -22,9 +22,8 @@ from membership.coverage import Coverage, coverage_for
 from membership.models import AttachmentStatus, OrganisationMembership
 from membership.years import membership_year, year_label
 
-from . import tasks
-from .app_settings import app_settings
-from .models import (
+from ..app_settings import app_settings
+from ..models import (
     Application,
     ApplicationQuestion,
     ApplicationStatus,
@@ -37,7 +36,8 @@ from .models import (
     SessionPage,
     WorkingGroupCallPage,
 )
-from .page_access import PERSON_REFUSAL, person_can_view, person_refusal_message
+from ..page_access import PERSON_REFUSAL, person_can_view, person_refusal_message
+from . import emails
 
 SHORT_TEXT_MAX = 255
 LONG_TEXT_MAX = 5000
@@ -54,9 +54,9 @@ class RegistrationError(ValidationError):
 
 
 def _on_commit_send(kind: str, registration: Registration) -> None:
-    """Queue the ``kind`` email (see ``tasks.REGISTRATION_SUBJECTS``) once the write commits."""
+    """Queue the ``kind`` email (see ``emails.REGISTRATION_SUBJECTS``) once the write commits."""
     pk = registration.pk
-    transaction.on_commit(lambda: tasks.send_registration_email.enqueue(pk, kind))
+    transaction.on_commit(lambda: emails.send_registration_email.enqueue(pk, kind))
 
 
 def _locked_session(session: SessionPage) -> SessionPage:
@@ -521,7 +521,7 @@ def application_submit(*, call: WorkingGroupCallPage, user, answers: dict[str, A
             call=call, user=user, answers=clean_answers(call, answers)
         )
         pk = application.pk
-        transaction.on_commit(lambda: tasks.send_application_email.enqueue(pk, "received"))
+        transaction.on_commit(lambda: emails.send_application_email.enqueue(pk, "received"))
     return application
 
 
@@ -563,7 +563,7 @@ def application_decide_batch(
             application.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
         for pk in [application.pk for application in decided]:
             transaction.on_commit(
-                lambda pk=pk: tasks.send_application_email.enqueue(pk, "decision")
+                lambda pk=pk: emails.send_application_email.enqueue(pk, "decision")
             )
     return decided
 
@@ -608,7 +608,7 @@ def registrations_send_reminders(*, now: dt.datetime | None = None) -> int:
             )
             if claimed:
                 transaction.on_commit(
-                    lambda pk=pk: tasks.send_registration_email.enqueue(pk, "reminder")
+                    lambda pk=pk: emails.send_registration_email.enqueue(pk, "reminder")
                 )
                 sent += 1
     return sent

@@ -16,9 +16,15 @@ from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 
-from catalogue.filters import ITEM_TYPE_LABELS, ITEM_TYPES, WHEN_CHOICES, filter_catalogue
-from catalogue.models import Audience, CatalogueItemPage, RegistrationMode, SessionFormat, Theme
-from catalogue.queries import viewable_items
+from ..filters import ITEM_TYPE_LABELS, WHEN_CHOICES, filter_catalogue, item_types
+from ..models import (
+    Audience,
+    CatalogueItemPage,
+    RegistrationMode,
+    SessionFormat,
+    Theme,
+    viewable_items,
+)
 
 MAX_QUERY_LENGTH = 200  # characters kept from what the visitor typed
 MAX_TERMS = 12
@@ -200,11 +206,11 @@ def facet_counts(matches: QuerySet, filters: Filters, *, now) -> dict[str, list[
         return CatalogueItemPage.objects.filter(pk__in=narrowed.values("pk"))
 
     matched = matches  # the period and registration subqueries need only look at the matches
-    content_types = ContentType.objects.get_for_models(*ITEM_TYPES.values())
+    content_types = ContentType.objects.get_for_models(*item_types().values())
     conditions: dict[str, list[tuple[str, str, Q]]] = {
         "type": [
             (name, ITEM_TYPE_LABELS[name], Q(content_type=content_types[model]))
-            for name, model in ITEM_TYPES.items()
+            for name, model in item_types().items()
         ],
         "format": [
             (value, label, Q(sessionpage__format=value)) for value, label in SessionFormat.choices

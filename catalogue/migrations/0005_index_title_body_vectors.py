@@ -24,7 +24,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("search", "0001_create_french_configuration"),
+        ("catalogue", "0004_create_french_search_configuration"),
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from catalogue.models import SessionSpeaker
-from search.queries import search_catalogue
+from catalogue.search.queries import search_catalogue
 from tests.catalogue.factories import PersonFactory, SessionPageFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from membership.services import association_identity
-
-from .models import (
+from catalogue.models import (
     ApplicationQuestion,
     AttendanceMode,
     Audience,
@@ -36,6 +34,7 @@ from .models import (
     Theme,
     WorkingGroupCallPage,
 )
+from membership.services import association_identity
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -2,7 +2,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 from wagtail.models import Site
 
-from catalogue.demo import load_demo
 from catalogue.models import (
     Audience,
     Organisation,
@@ -12,6 +11,7 @@ from catalogue.models import (
     Theme,
     WorkingGroupCallPage,
 )
+from home.demo import load_demo
 
 
 class Command(BaseCommand):

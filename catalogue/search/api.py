@@ -6,12 +6,11 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
 
-from catalogue.api import MAX_OFFSET, CatalogueFilters
-from catalogue.filters import item_type
-from catalogue.models import CatalogueItemPage
-from catalogue.queries import load_items
-from catalogue.schemas import CatalogueItemOut, ItemType, serialize_items
-
+from ..api import MAX_OFFSET, CatalogueFilters
+from ..filters import item_type
+from ..models import CatalogueItemPage
+from ..queries import load_items
+from ..schemas import CatalogueItemOut, ItemType, serialize_items
 from .queries import (
     MAX_QUERY_LENGTH,
     Filters,

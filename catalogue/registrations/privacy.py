@@ -7,8 +7,8 @@ from typing import Any
 
 from membership.privacy import iso
 
+from ..models import Application, Registration
 from . import services
-from .models import Application, Registration
 
 
 def registrations_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, Any]]]:

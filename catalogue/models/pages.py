@@ -1,14 +1,25 @@
-"""Pages and snippets of the catalogue: sessions, working-group calls, resource articles."""
+"""The catalogue's pages: the index, sessions, working-group calls and resource articles."""
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.conf import settings
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Least, TruncDate
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -27,125 +38,34 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
-from .blocks import ArticleBodyBlock, DocumentBlock, LinkBlock, NoticeBlock, ProgrammeBlock
-from .forms import SessionPageForm, WorkingGroupCallPageForm
-from .panels import InlinePanel
-from .preview import HEADLESS_MODE, HEADLESS_MODE_LABEL, client_root_url, headless_preview_enabled
-from .serializers import (
+from ..blocks import ArticleBodyBlock, DocumentBlock, LinkBlock, NoticeBlock, ProgrammeBlock
+from ..filters import CatalogueFilterForm
+from ..forms import SessionPageForm, WorkingGroupCallPageForm
+from ..page_access import viewable
+from ..panels import InlinePanel
+from ..preview import HEADLESS_MODE, HEADLESS_MODE_LABEL, client_root_url, headless_preview_enabled
+from ..serializers import (
     AudienceSerializer,
     ContactSerializer,
     PersonSerializer,
     RelatedSessionsField,
     ThemeSerializer,
 )
-from .widgets import HalfHourDateTimeInput
+from ..widgets import HalfHourDateTimeInput
+from .choices import (
+    AttendanceMode,
+    QuestionKind,
+    RegistrationMode,
+    RegistrationStatus,
+    SessionFormat,
+    SessionKind,
+    SpeakerRole,
+)
+from .snippets import Audience, Person, Theme
 
 
 def paris_tz():
     return timezone.get_default_timezone()
-
-
-# --------------------------------------------------------------------------- snippets
-
-
-class Theme(index.Indexed, models.Model):
-    """A theme of the network's work (coopération, bénévolat, action sociale…)."""
-
-    name = models.CharField("nom", max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField("description", blank=True)
-
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "thème"
-
-    def __str__(self):
-        return self.name
-
-
-class Audience(models.Model):
-    """A category of people a session is meant for (élus, agents de développement…)."""
-
-    name = models.CharField("nom", max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "public"
-        verbose_name_plural = "publics"
-
-    def __str__(self):
-        return self.name
-
-
-class Organisation(index.Indexed, models.Model):
-    """A partner structure, e.g. the one a speaker comes from."""
-
-    name = models.CharField("nom", max_length=200, unique=True)
-    description = models.TextField(
-        "présentation", blank=True, help_text="Une phrase : ce que fait la structure."
-    )
-    website = models.URLField("site web", blank=True)
-
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "structure"
-
-    def __str__(self):
-        return self.name
-
-
-class Person(index.Indexed, models.Model):
-    """A speaker or a contact person."""
-
-    first_name = models.CharField("prénom", max_length=100)
-    last_name = models.CharField("nom", max_length=100)
-    job_title = models.CharField(
-        "fonction", max_length=200, blank=True, help_text="Par exemple « chargée de mission »."
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name="structure",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="people",
-    )
-    email = models.EmailField("courriel", blank=True)
-    phone = models.CharField("téléphone", max_length=30, blank=True)
-    bio = models.TextField("présentation", blank=True)
-
-    panels = [
-        FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
-        FieldPanel("job_title"),
-        FieldPanel("organisation"),
-        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
-        FieldPanel("bio"),
-    ]
-    search_fields = [
-        index.SearchField("first_name"),
-        index.SearchField("last_name"),
-        index.AutocompleteField("last_name"),
-        index.RelatedFields("organisation", [index.SearchField("name")]),
-    ]
-
-    class Meta:
-        ordering = ["last_name", "first_name"]
-        verbose_name = "personne"
-
-    def __str__(self):
-        return self.full_name
-
-    @property
-    def full_name(self):
-        return f"{self.first_name} {self.last_name}"
-
-
-# --------------------------------------------------------------------------- querysets
 
 
 class CatalogueItemQuerySet(PageQuerySet):
@@ -228,9 +148,8 @@ class CatalogueItemQuerySet(PageQuerySet):
     def with_confirmed_count(self):
         """Annotate ``confirmed_count`` (confirmed registrations; 0 for non-sessions) in one query."""
         confirmed = (
-            Registration.objects.filter(
-                session_id=OuterRef("pk"), status=RegistrationStatus.CONFIRMED
-            )
+            _registrations()
+            .filter(session_id=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
             .order_by()
             .values("session_id")
             .annotate(n=Count("pk"))
@@ -243,18 +162,6 @@ CatalogueItemManager = PageManager.from_queryset(CatalogueItemQuerySet)
 
 
 # --------------------------------------------------------------------------- pages
-
-
-class RegistrationMode(models.TextChoices):
-    MEMBERS = "members", "Adhérents à jour de cotisation"
-    ACCOUNT = "account", "Toute personne ayant un compte"
-    APPLICATION = "application", "Candidature avec sélection"
-    EXTERNAL = "external", "Lien d'inscription externe"
-    NONE = "none", "Sans inscription"
-
-    @classmethod
-    def taking_registrations(cls):
-        return [cls.MEMBERS, cls.ACCOUNT, cls.APPLICATION, cls.EXTERNAL]
 
 
 class CatalogueIndexPage(Page):
@@ -284,9 +191,6 @@ class CatalogueIndexPage(Page):
         « Type : articles et ressources », else the items ahead; on the first page of the
         latter, a row of the newest articles and one of the latest past items, each with a link
         to its own list, follow them."""
-        from .filters import CatalogueFilterForm
-        from .queries import catalogue_sections, load_cards, viewable_items
-
         context = super().get_context(request, *args, **kwargs)
         form = CatalogueFilterForm(request.GET or None)
         items = viewable_items(request, CatalogueItemPage.objects.child_of(self))
@@ -423,33 +327,6 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
             return None
         end_of_day = dt.datetime.combine(self.registration_deadline, dt.time(23, 59, 59))
         return timezone.make_aware(end_of_day, paris_tz())
-
-
-class SessionFormat(models.TextChoices):
-    IN_PERSON = "in_person", "En présentiel"
-    ONLINE = "online", "En ligne"
-    HYBRID = "hybrid", "Hybride (présentiel et à distance)"
-
-
-class SessionKind(models.TextChoices):
-    EXPLORATION = "exploration", "Session d'exploration"
-    WEBCONFERENCE = "webconference", "Webconférence"
-    TRAINING = "training", "Formation"
-    WORKSHOP_1D = "workshop_1d", "Atelier d'une journée"
-    WORKSHOP_2D = "workshop_2d", "Atelier de deux jours"
-    MEETING = "meeting", "Rencontre"
-
-
-class AttendanceMode(models.TextChoices):
-    ALL_DATES = "all", "Participer à toutes les dates"
-    ONE_DATE = "one", "Choisir une date"
-
-
-class SpeakerRole(models.TextChoices):
-    ANIMATION = "animation", "Animation"
-    CONTRIBUTION = "contribution", "Contribution"
-    TESTIMONY = "testimony", "Témoignage"
-    SPEAKER = "speaker", "Intervention"
 
 
 class SessionPage(CatalogueItemPage):
@@ -951,12 +828,6 @@ class WorkingGroupCallPage(CatalogueItemPage):
         return "open"
 
 
-class QuestionKind(models.TextChoices):
-    SHORT_TEXT = "short_text", "Texte court"
-    LONG_TEXT = "long_text", "Texte long"
-    CHOICE = "choice", "Choix dans une liste"
-
-
 class ApplicationQuestion(Orderable):
     """A question applicants answer when applying to a working-group call."""
 
@@ -1070,8 +941,6 @@ class ResourceArticlePage(CatalogueItemPage):
 
     def get_context(self, request, *args, **kwargs):
         """The related sessions the reader may view, in the editor's order."""
-        from .page_access import viewable
-
         context = super().get_context(request, *args, **kwargs)
         # In memory, not a query on the links: a preview's links are not saved yet.
         order = [link.session_id for link in self.related_sessions.all()]
@@ -1102,197 +971,98 @@ class RelatedSession(Orderable):
         verbose_name = "session liée"
 
 
-# --------------------------------------------------------------------------- registrations and applications
+# --------------------------------------------------------------------------- reads for listings
 
 
-class RegistrationStatus(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmée"
-    WAITING = "waiting", "Liste d'attente"
-    CANCELLED = "cancelled", "Annulée"
+def _registrations():
+    """Registrations' manager: their module imports this one, so it is looked up, not imported."""
+    return apps.get_model("catalogue", "Registration").objects
 
 
-class RegistrationQuerySet(models.QuerySet):
-    def active(self):
-        return self.exclude(status=RegistrationStatus.CANCELLED)
-
-    def confirmed(self):
-        return self.filter(status=RegistrationStatus.CONFIRMED)
-
-    def waiting(self):
-        """The waiting list, first in line first."""
-        return self.filter(status=RegistrationStatus.WAITING).order_by("position", "pk")
-
-    def for_slot(self, occurrence):
-        """Registrations competing for the same seats: one date of a pick-one session."""
-        return self.filter(occurrence=occurrence) if occurrence is not None else self
+def viewable_items(request: HttpRequest | None, queryset: QuerySet | None = None) -> QuerySet:
+    """Live catalogue items the person making ``request`` may view (None: anyone)."""
+    queryset = CatalogueItemPage.objects.all() if queryset is None else queryset
+    return viewable(queryset.live(), request)
 
 
-class Registration(models.Model):
-    """A person's registration for a session: confirmed, on the waiting list, or cancelled.
+def public_items(queryset: QuerySet | None = None) -> QuerySet:
+    """Live catalogue items anyone may view (no view restriction)."""
+    return viewable_items(None, queryset)
 
-    A cancelled registration stays as history; registering again makes a new row, which the
-    partial unique constraint allows (one live registration per person and session).
+
+def _event_day():
+    """The day the catalogue page dates an item by: a session's first day (Paris), the earlier of
+    a call's deadline and first meeting (what a visitor must act on first), an article's date."""
+    deadline = F("workinggroupcallpage__registration_deadline")
+    first_meeting = F("workinggroupcallpage__first_meeting")
+    return Coalesce(
+        TruncDate("first_start"),
+        # SQLite's MIN() is NULL as soon as one argument is: give each side the other as fallback.
+        Least(Coalesce(deadline, first_meeting), Coalesce(first_meeting, deadline)),
+        F("resourcearticlepage__date"),
+    )
+
+
+def by_event_day(queryset: QuerySet, *, latest_first: bool = False) -> QuerySet:
+    """Order items by their event day, then start time, then id; undated items last.
+
+    Ties end on the id, never on the title, so SQLite and PostgreSQL (whose collations sort
+    accents and capitals differently) give the same order.
     """
-
-    session = models.ForeignKey(
-        SessionPage, verbose_name="session", on_delete=models.CASCADE, related_name="registrations"
-    )
-    occurrence = models.ForeignKey(
-        SessionOccurrence,
-        verbose_name="date choisie",
-        null=True,
-        blank=True,
-        # Removing a date from the page must not fail; staff then move the people concerned.
-        on_delete=models.SET_NULL,
-        related_name="registrations",
-        help_text="Pour les sessions où l'on choisit une date.",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="personne",
-        on_delete=models.CASCADE,
-        related_name="registrations",
-    )
-    status = models.CharField(
-        "statut",
-        max_length=10,
-        choices=RegistrationStatus.choices,
-        default=RegistrationStatus.CONFIRMED,
-    )
-    position = models.PositiveIntegerField(
-        "ordre d'arrivée", help_text="Rang dans la file : la liste d'attente suit cet ordre."
-    )
-    organisation = models.CharField(
-        "structure",
-        max_length=255,
-        blank=True,
-        help_text="Structure de la personne à l'inscription.",
-    )
-    attended = models.BooleanField("présence", null=True, blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="ajoutée par",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("inscrite le", auto_now_add=True)
-    promoted_at = models.DateTimeField("sortie de la liste d'attente le", null=True, blank=True)
-    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
-    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
-
-    objects = RegistrationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "inscription"
-        ordering = ["session", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "user"],
-                condition=~Q(status="cancelled"),
-                name="one_live_registration_per_person_and_session",
-            )
-        ]
-        indexes = [models.Index(fields=["session", "status", "position"])]
-
-    def __str__(self):
-        return f"{self.user} — {self.session.title} ({self.get_status_display()})"
-
-    @property
-    def is_confirmed(self):
-        return self.status == RegistrationStatus.CONFIRMED
-
-    @property
-    def starts_at(self):
-        """The first slot this person attends."""
-        return self.occurrence.start if self.occurrence_id else self.session.starts_at
-
-    @property
-    def ends_at(self):
-        return self.occurrence.end if self.occurrence_id else self.session.ends_at
-
-    @property
-    def slots(self):
-        """The dates this person attends: the chosen one, or all of them."""
-        return [self.occurrence] if self.occurrence_id else self.session.sorted_occurrences
-
-    def waiting_rank(self):
-        """1 for the first person waiting, None when not waiting."""
-        if self.status != RegistrationStatus.WAITING:
-            return None
-        ahead = (
-            Registration.objects.filter(session_id=self.session_id)
-            .for_slot(self.occurrence if self.occurrence_id else None)
-            .waiting()
-            .filter(Q(position__lt=self.position) | Q(position=self.position, pk__lt=self.pk))
+    items = CatalogueItemPage.objects.filter(pk__in=queryset.values("pk")).with_dates()
+    items = items.annotate(event_day=_event_day())
+    if latest_first:
+        return items.order_by(
+            F("event_day").desc(nulls_last=True), F("first_start").desc(nulls_last=True), "-pk"
         )
-        return ahead.count() + 1
-
-
-class ApplicationStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Reçue"
-    SELECTED = "selected", "Retenue"
-    RESERVE = "reserve", "En réserve"
-    DECLINED = "declined", "Non retenue"
-
-
-class Application(models.Model):
-    """A person's application to a working-group call: their answers and staff's decision."""
-
-    call = models.ForeignKey(
-        WorkingGroupCallPage,
-        verbose_name="appel",
-        on_delete=models.CASCADE,
-        related_name="applications",
+    return items.order_by(
+        F("event_day").asc(nulls_last=True), F("first_start").asc(nulls_last=True), "pk"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="personne",
-        on_delete=models.CASCADE,
-        related_name="applications",
-    )
-    answers = models.JSONField(
-        "réponses", default=dict, help_text="{identifiant de question: réponse}"
-    )
-    status = models.CharField(
-        "statut",
-        max_length=10,
-        choices=ApplicationStatus.choices,
-        default=ApplicationStatus.SUBMITTED,
-    )
-    decision_note = models.TextField("message au candidat", blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="décidée par",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
-    created_at = models.DateTimeField("reçue le", auto_now_add=True)
 
-    class Meta:
-        verbose_name = "candidature"
-        ordering = ["call", "created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["call", "user"], name="one_application_per_person_and_call"
-            )
-        ]
 
-    def __str__(self):
-        return f"{self.user} — {self.call.title}"
+def catalogue_sections(queryset: QuerySet, *, now=None) -> dict[str, QuerySet]:
+    """Split items into the catalogue page's sections, each in reading order: ``upcoming``
+    (sessions and calls not over, soonest first), ``resources`` (articles, newest first) and
+    ``past`` (sessions and calls over, latest first). Every item falls in exactly one."""
+    past = queryset.past(now)
+    return {
+        "upcoming": by_event_day(
+            queryset.not_type(ResourceArticlePage).exclude(pk__in=past.values("pk"))
+        ),
+        "resources": by_event_day(queryset.type(ResourceArticlePage), latest_first=True),
+        "past": by_event_day(past, latest_first=True),
+    }
 
-    def answer_rows(self):
-        """(question label, answer) in the call's order; answers to removed questions last."""
-        rows, seen = [], set()
-        for question in self.call.questions.all():
-            key = str(question.pk)
-            seen.add(key)
-            rows.append((question.label, self.answers.get(key, "")))
-        rows += [
-            (f"Question {key}", value) for key, value in self.answers.items() if key not in seen
-        ]
-        return rows
+
+def prefetch_cards(items: Iterable[CatalogueItemPage]) -> list[CatalogueItemPage]:
+    """The items as a list, with session dates, seats and authors fetched once for all cards."""
+    items = list(items)
+    sessions = [item for item in items if isinstance(item, SessionPage)]
+    prefetch_related_objects(sessions, "occurrences")
+    prefetch_related_objects([i for i in items if isinstance(i, ResourceArticlePage)], "author")
+    uncounted = [s for s in sessions if "confirmed_count" not in s.__dict__]
+    if uncounted:
+        counts = dict(
+            _registrations()
+            .confirmed()
+            .filter(session__in=uncounted)
+            .values_list("session_id")
+            .annotate(n=Count("pk"))
+        )
+        for session in uncounted:
+            # Fills the cached property, so seats_left() asks no more queries.
+            session.confirmed_count = counts.get(session.pk, 0)
+    return items
+
+
+def load_cards(listings: dict[str, Iterable[int]]) -> dict[str, list[CatalogueItemPage]]:
+    """The specific pages of several lists of ids, in their order, ready for their cards.
+
+    The lists are fetched together: the cost depends on the page types present, not on how
+    many items or lists there are.
+    """
+    ids = {name: list(pks) for name, pks in listings.items()}
+    every_id = [pk for pks in ids.values() for pk in pks]
+    pages = CatalogueItemPage.objects.filter(pk__in=every_id).specific(defer=False)
+    by_pk = {page.pk: page for page in prefetch_cards(pages)}
+    return {name: [by_pk[pk] for pk in pks if pk in by_pk] for name, pks in ids.items()}

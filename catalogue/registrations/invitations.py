@@ -7,9 +7,9 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .app_settings import app_settings
-from .ical import absolute_url, uid_domain
-from .models import Registration
+from ..app_settings import app_settings
+from ..ical import absolute_url, uid_domain
+from ..models import Registration
 
 PRODID = "-//Portail//Inscriptions//FR"
 

@@ -14,8 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 
-from . import services
-from .models import (
+from ..models import (
     Application,
     Registration,
     RegistrationStatus,
@@ -23,8 +22,9 @@ from .models import (
     SessionPage,
     WorkingGroupCallPage,
 )
-from .page_access import refusal_message
-from .schemas import ErrorOut, OccurrenceOut
+from ..page_access import refusal_message
+from ..schemas import ErrorOut, OccurrenceOut
+from . import services
 
 # Browsers: session cookie with CSRF; servers: a bearer token (Wagtail API tokens, as /api/me/).
 router = Router(tags=["inscriptions"], auth=[BearerTokenAuth(), SessionAuth()])

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from catalogue.models import CatalogueItemPage, SessionPage
-from search.queries import search_catalogue
+from catalogue.search.queries import search_catalogue
 
 MOBILISER = "Mobiliser et collaborer avec les nouveaux bénévoles"
 DEMO_WEBCONFERENCE = (

@@ -14,9 +14,7 @@ from django.views.decorators.http import require_POST
 
 from membership.years import year_label
 
-from . import services
-from .invitations import registration_calendar
-from .models import (
+from ..models import (
     Application,
     AttendanceMode,
     QuestionKind,
@@ -25,7 +23,9 @@ from .models import (
     SessionPage,
     WorkingGroupCallPage,
 )
-from .page_access import person_refusal_message, refusal_message
+from ..page_access import person_refusal_message, refusal_message
+from . import services
+from .invitations import registration_calendar
 
 
 def payment_url(*, year: int, next_url: str) -> str | None:
@@ -54,7 +54,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, session: SessionPage, **kwargs):
         super().__init__(*args, **kwargs)
         if session.attendance_mode == AttendanceMode.ONE_DATE:
-            from .templatetags.registration_tags import seats_by_date
+            from ..templatetags.registration_tags import seats_by_date
 
             seats = dict(seats_by_date(session))
             field = self.fields["occurrence"]
@@ -68,7 +68,7 @@ class RegistrationForm(forms.Form):
 
 def _occurrence_label(occurrence, seats_left: int | None = None) -> str:
     """The date, its precision, and whether seats are left on it (as the session page says)."""
-    from .templatetags.catalogue_tags import occurrence_label, seats_label
+    from ..templatetags.catalogue_tags import occurrence_label, seats_label
 
     label = occurrence_label(occurrence)
     if occurrence.label:

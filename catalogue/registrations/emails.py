@@ -12,10 +12,11 @@ from django_tasks import task
 
 from membership.services import association_identity, email_sender, email_subject
 
-from .app_settings import app_settings
-from .ical import absolute_url
-from .models import Application, ApplicationStatus, Registration, RegistrationStatus
-from .page_access import person_can_view
+from ..app_settings import app_settings
+from ..ical import absolute_url
+from ..models import Application, ApplicationStatus, Registration, RegistrationStatus
+from ..page_access import person_can_view
+from .invitations import registration_calendar
 
 REGISTRATION_SUBJECTS = {
     "confirmation": "Inscription confirmée : {title}",
@@ -63,8 +64,6 @@ def _send(*, to: str, subject: str, template: str, context: dict, attachments=()
 @task()
 def send_registration_email(registration_id: int, kind: str) -> bool:
     """Send one registration email; False when the registration no longer calls for it."""
-    from .invitations import registration_calendar
-
     registration = (
         Registration.objects.select_related("session", "occurrence", "user")
         .filter(pk=registration_id)
@@ -136,11 +135,3 @@ def send_application_email(application_id: int, kind: str) -> bool:
         },
     )
     return True
-
-
-@task()
-def send_session_reminders() -> int:
-    """Remind confirmed participants whose session is near; run it daily (or hourly)."""
-    from .services import registrations_send_reminders
-
-    return registrations_send_reminders()

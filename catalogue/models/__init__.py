@@ -1,0 +1,78 @@
+"""The catalogue's models: pages and snippets (its content), registrations and applications
+(its seats). Each room is a module of its own; everything is importable from here."""
+
+from .choices import (
+    ApplicationStatus,
+    AttendanceMode,
+    QuestionKind,
+    RegistrationMode,
+    RegistrationStatus,
+    SessionFormat,
+    SessionKind,
+    SpeakerRole,
+)
+from .pages import (
+    ApplicationQuestion,
+    CatalogueIndexPage,
+    CatalogueItemManager,
+    CatalogueItemPage,
+    CatalogueItemQuerySet,
+    RelatedSession,
+    ResourceArticlePage,
+    SessionOccurrence,
+    SessionPage,
+    SessionSpeaker,
+    WorkingGroupCallPage,
+    by_event_day,
+    catalogue_sections,
+    load_cards,
+    prefetch_cards,
+    public_items,
+    viewable_items,
+)
+from .registrations import (
+    Application,
+    Registration,
+    RegistrationQuerySet,
+)
+from .snippets import (
+    Audience,
+    Organisation,
+    Person,
+    Theme,
+)
+
+__all__ = [
+    "Application",
+    "ApplicationQuestion",
+    "ApplicationStatus",
+    "AttendanceMode",
+    "Audience",
+    "CatalogueIndexPage",
+    "CatalogueItemManager",
+    "CatalogueItemPage",
+    "CatalogueItemQuerySet",
+    "Organisation",
+    "Person",
+    "QuestionKind",
+    "Registration",
+    "RegistrationMode",
+    "RegistrationQuerySet",
+    "RegistrationStatus",
+    "RelatedSession",
+    "ResourceArticlePage",
+    "SessionFormat",
+    "SessionKind",
+    "SessionOccurrence",
+    "SessionPage",
+    "SessionSpeaker",
+    "SpeakerRole",
+    "Theme",
+    "WorkingGroupCallPage",
+    "by_event_day",
+    "catalogue_sections",
+    "load_cards",
+    "prefetch_cards",
+    "public_items",
+    "viewable_items",
+]
