@@ -7,8 +7,12 @@ this nobody would know the confirmation never left.
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import TaskResult, TaskResultStatus
+from django_tasks.base import Task
 
 from .models import TaskFailure
 
@@ -69,3 +73,31 @@ def on_task_finished(sender, task_result: TaskResult, **kwargs) -> None:
             task_failure_record(task_result=task_result)
     except Exception:
         logger.exception("Échec de l’enregistrement de la tâche en échec %s", task_result.id)
+
+
+def task_failure_handle(*, failure: TaskFailure, by) -> TaskFailure:
+    """Mark ``failure`` as handled by ``by`` (the staff member); a failure handled stays so."""
+    if failure.handled_at is None:
+        failure.handled_at = timezone.now()
+        failure.handled_by = by
+        failure.save(update_fields=["handled_at", "handled_by"])
+    return failure
+
+
+def task_failure_retry(*, failure: TaskFailure, by) -> None:
+    """Enqueue ``failure``'s task again with the same arguments, once the transaction commits,
+    and mark it handled. If the new run fails too, it is recorded as a new failure."""
+    try:
+        task = import_string(failure.task_path) if _is_plugin_task(failure.task_path) else None
+    except ImportError:
+        task = None  # renamed or removed since it failed
+    if not isinstance(task, Task):
+        raise ValidationError(
+            f"La tâche « {failure.task_path} » n’existe plus dans le portail : "
+            "elle ne peut pas être relancée.",
+            code="unknown_task",
+        )
+    with transaction.atomic():
+        task_failure_handle(failure=failure, by=by)
+        args, kwargs = list(failure.args), dict(failure.kwargs)
+        transaction.on_commit(lambda: task.enqueue(*args, **kwargs))

@@ -1,12 +1,14 @@
 """A background task that fails (an email the SMTP server refused…) is logged as an error and
-recorded for staff, whatever the task backend; never silent."""
+shown to staff in the admin, whatever the task backend; never silent."""
 
 import logging
+import re
 import smtplib
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.urls import reverse
 from django_tasks import task
 
 from catalogue.models import RegistrationStatus
@@ -14,6 +16,8 @@ from catalogue.services import registration_create
 from membership.models import TaskFailure
 from tests.catalogue.factories import SessionPageFactory
 from tests.catalogue.registration_helpers import emails_to, session_member
+
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +38,12 @@ def smtp_down(settings):
 
 
 @pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
 def register(django_capture_on_commit_callbacks):
     """Register a paid-up member for a new session, the transaction committed: its
     confirmation email task runs."""
@@ -47,6 +57,20 @@ def register(django_capture_on_commit_callbacks):
         return registration
 
     return run
+
+
+def dashboard(client) -> str:
+    return client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def failures_panel(client) -> str:
+    page = dashboard(client)
+    start = page.index('id="membership-task-failures-content"')
+    return page[start : page.index("</ul>", start)]
+
+
+def figure(html: str, label: str) -> str:
+    return re.search(rf"<span>([^<]*)</span> {label}", html).group(1)
 
 
 def test_a_refused_confirmation_leaves_the_seat_logs_an_error_and_records_it(
@@ -71,11 +95,77 @@ def test_a_refused_confirmation_leaves_the_seat_logs_an_error_and_records_it(
     assert REFUSED in logged
 
 
-def test_a_successful_task_records_nothing(register):
+def test_a_successful_task_records_nothing_and_the_dashboard_stays_quiet(register, staff_client):
     registration = register()
 
     assert len(emails_to(registration.user)) == 1
     assert not TaskFailure.objects.exists()
+    assert 'id="membership-task-failures-content"' not in dashboard(staff_client)
+
+
+def test_staff_see_the_failure_in_the_list_and_on_the_dashboard(smtp_down, register, staff_client):
+    register()
+
+    listing = staff_client.get(reverse("membership_taskfailure_modeladmin_index"))
+    assert listing.status_code == 200
+    assert "send_registration_email" in listing.content.decode()
+    assert REFUSED in listing.content.decode()
+
+    panel = failures_panel(staff_client)
+    assert figure(panel, "tâche en échec ces 7 derniers jours") == "1"
+    assert figure(panel, "à traiter") == "1"
+    assert reverse("membership_taskfailure_modeladmin_index") in panel
+
+    failure = TaskFailure.objects.get()
+    inspect = staff_client.get(
+        reverse("membership_taskfailure_modeladmin_inspect", args=[failure.pk])
+    )
+    assert "smtplib.SMTPException" in inspect.content.decode()
+
+
+def test_people_who_are_not_staff_see_neither_the_list_nor_the_dashboard(
+    smtp_down, register, client
+):
+    register()
+    client.force_login(UserFactory())
+
+    for url in (reverse("membership_taskfailure_modeladmin_index"), reverse("wagtailadmin_home")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert REFUSED not in response.content.decode()
+
+
+def test_staff_mark_a_failure_handled(smtp_down, register, staff_client):
+    register()
+    failure = TaskFailure.objects.get()
+
+    url = reverse("membership_task_failure_action", args=[failure.pk, "traiter"])
+    assert "Marquer comme traitée" in staff_client.get(url).content.decode()
+    response = staff_client.post(url)
+
+    assert response.status_code == 302
+    failure.refresh_from_db()
+    assert failure.handled_at is not None
+    assert failure.handled_by.is_superuser
+    assert figure(failures_panel(staff_client), "à traiter") == "0"
+
+
+def test_staff_retry_a_failed_email_once_the_server_is_back(
+    smtp_down, register, staff_client, settings, django_capture_on_commit_callbacks
+):
+    registration = register()
+    failure = TaskFailure.objects.get()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    url = reverse("membership_task_failure_action", args=[failure.pk, "relancer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url)
+
+    [email] = emails_to(registration.user)
+    assert "Inscription confirmée" in email.subject
+    failure.refresh_from_db()
+    assert failure.handled_at is not None
+    assert TaskFailure.objects.count() == 1
 
 
 def test_the_database_worker_records_a_failure_too(smtp_down, register, settings):
