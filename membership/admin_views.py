@@ -22,7 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
-from . import services
+from . import services, task_failures
 from .forms import OfflinePaymentForm, ProvisionalGrantForm
 from .models import (
     Cotisation,
@@ -30,6 +30,7 @@ from .models import (
     OrganisationMembership,
     Receipt,
     Tariff,
+    TaskFailure,
 )
 from .pdf import receipt_pdf
 from .spreadsheets import csv_lines
@@ -314,6 +315,38 @@ class CotisationCancelView(StaffFormView):
             return self.fail(form, exc)
         messages.success(self.request, f"Cotisation annulée : {self.cotisation}.")
         return redirect(cotisations_index_url())
+
+
+class TaskFailureActionView(StaffFormView):
+    """Mark a failed task as handled (the person was told otherwise), or run it again."""
+
+    permission = "membership.change_taskfailure"
+    header_icon = "warning"
+    form_class = forms.Form
+
+    def setup(self, request, *args, pk: int, action: str, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if action not in {"traiter", "relancer"}:
+            raise Http404
+        self.retry = action == "relancer"
+        self.failure = get_object_or_404(TaskFailure, pk=pk)
+        self.submit_button_label = "Relancer la tâche" if self.retry else "Marquer comme traitée"
+
+    def get_page_title(self):
+        verb = "Relancer" if self.retry else "Marquer comme traitée"
+        return f"{verb} : {self.failure}"
+
+    def form_valid(self, form):
+        try:
+            if self.retry:
+                task_failures.task_failure_retry(failure=self.failure, by=self.request.user)
+            else:
+                task_failures.task_failure_handle(failure=self.failure, by=self.request.user)
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        done = "relancée" if self.retry else "marquée comme traitée"
+        messages.success(self.request, f"Tâche {done} : {self.failure}.")
+        return redirect(reverse("membership_taskfailure_modeladmin_index"))
 
 
 def receipt_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:

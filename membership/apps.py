@@ -8,4 +8,9 @@ class MembershipConfig(AppConfig):
     verbose_name = "Adhésions"
 
     def ready(self):
+        from django_tasks.signals import task_finished
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .task_failures import on_task_finished
+
+        task_finished.connect(on_task_finished, dispatch_uid="membership_task_failures")

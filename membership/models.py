@@ -614,3 +614,44 @@ class AssociationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "identité de l'association"
+
+
+class TaskFailureQuerySet(models.QuerySet):
+    def unhandled(self):
+        return self.filter(handled_at__isnull=True)
+
+    def since(self, moment: dt.datetime):
+        return self.filter(failed_at__gte=moment)
+
+
+class TaskFailure(models.Model):
+    """A background task of the plugin that failed (an email not sent…), kept for staff."""
+
+    task_path = models.CharField("tâche", max_length=255, db_index=True)
+    task_result_id = models.CharField("identifiant d’exécution", max_length=64, blank=True)
+    backend = models.CharField("file de tâches", max_length=100, blank=True)
+    args = models.JSONField("arguments", default=list, blank=True)
+    kwargs = models.JSONField("arguments nommés", default=dict, blank=True)
+    exception_class = models.CharField("exception", max_length=255, blank=True)
+    message = models.TextField("message d’erreur", blank=True)
+    traceback = models.TextField("trace", blank=True)
+    failed_at = models.DateTimeField("en échec le", default=timezone.now, db_index=True)
+    handled_at = models.DateTimeField("traitée le", null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="traitée par",
+    )
+
+    objects = TaskFailureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-failed_at"]
+        verbose_name = "tâche en échec"
+        verbose_name_plural = "tâches en échec"
+
+    def __str__(self):
+        return f"{self.task_path.rsplit('.', 1)[-1]} · {self.message or self.exception_class}"

@@ -1,9 +1,13 @@
 """Staff admin of members and dues (wagtail-modeladmin): lists with filters, search and CSV/XLSX
-export; actions that go through the services; a dashboard panel with this year's figures."""
+export; actions that go through the services; a dashboard panel with this year's figures, and
+one with the background tasks that failed."""
+
+import datetime as dt
 
 from django.contrib import admin
 from django.db.models import Count, Q, Sum
 from django.urls import path, reverse
+from django.utils import timezone
 from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
@@ -26,6 +30,7 @@ from .models import (
     Reminder,
     StripeEvent,
     Tariff,
+    TaskFailure,
 )
 from .services import euros
 from .years import membership_year, year_label
@@ -482,6 +487,53 @@ class StripeEventAdmin(LocalisedExportModelAdmin):
     search_fields = ("event_id", "type")
 
 
+class TaskFailureButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, *args, **kwargs):
+        buttons = super().get_buttons_for_obj(obj, *args, **kwargs)
+        if obj.handled_at is None and self.request.user.has_perm("membership.change_taskfailure"):
+            for action, label in (("traiter", "Marquer comme traitée"), ("relancer", "Relancer")):
+                url = reverse("membership_task_failure_action", args=[obj.pk, action])
+                buttons.append(_button(url, label))
+        return buttons
+
+
+class TaskFailureStateFilter(admin.SimpleListFilter):
+    title = "état"
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return (("a-traiter", "à traiter"), ("traitees", "traitées"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "a-traiter":
+            return queryset.unhandled()
+        if self.value() == "traitees":
+            return queryset.filter(handled_at__isnull=False)
+        return queryset
+
+
+class TaskFailureAdmin(LocalisedExportModelAdmin):
+    model = TaskFailure
+    menu_label = "Tâches en échec"
+    menu_icon = "warning"
+    permission_helper_class = ReadOnlyPermissionHelper
+    button_helper_class = TaskFailureButtonHelper
+    inspect_view_enabled = True
+    list_display = ("failed_at", "task_name", "arguments", "message", "handled_at", "handled_by")
+    list_filter = (TaskFailureStateFilter, "task_path")
+    list_select_related = ("handled_by",)
+    search_fields = ("task_path", "message", "exception_class")
+
+    @admin.display(description="tâche", ordering="task_path")
+    def task_name(self, obj):
+        return obj.task_path.rsplit(".", 1)[-1]
+
+    @admin.display(description="arguments")
+    def arguments(self, obj):
+        named = [f"{key}={value!r}" for key, value in obj.kwargs.items()]
+        return ", ".join([repr(value) for value in obj.args] + named)
+
+
 class MembershipAdminGroup(ModelAdminGroup):
     menu_label = "Adhésions"
     menu_icon = "group"
@@ -496,6 +548,7 @@ class MembershipAdminGroup(ModelAdminGroup):
         TariffAdmin,
         ReminderAdmin,
         StripeEventAdmin,
+        TaskFailureAdmin,
     )
 
 
@@ -529,6 +582,11 @@ def register_membership_admin_urls():
             "adhesions/recus/<int:pk>.pdf",
             admin_views.receipt_pdf_view,
             name="membership_receipt_pdf",
+        ),
+        path(
+            "adhesions/taches-en-echec/<int:pk>/<str:action>/",
+            admin_views.TaskFailureActionView.as_view(),
+            name="membership_task_failure_action",
         ),
     ]
 
@@ -576,3 +634,40 @@ class CotisationsPanel(Component):
 def add_cotisations_panel(request, panels):
     if request.user.has_perm("membership.view_cotisation"):
         panels.append(CotisationsPanel())
+
+
+TASK_FAILURES_DAYS = 7
+
+
+class TaskFailuresPanel(Component):
+    """The background tasks that failed lately (emails not sent…), for staff to act on."""
+
+    name = "membership_task_failures"
+    template_name = "membership/admin/task_failures_panel.html"
+    order = 105
+
+    def __init__(self, *, recent: int, unhandled: int):
+        self.recent = recent
+        self.unhandled = unhandled
+
+    def get_context_data(self, parent_context):
+        index = reverse("membership_taskfailure_modeladmin_index")
+        return {
+            "days": TASK_FAILURES_DAYS,
+            "recent": self.recent,
+            "unhandled": self.unhandled,
+            "list_url": index,
+            "unhandled_url": f"{index}?etat=a-traiter",
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_task_failures_panel(request, panels):
+    if not request.user.has_perm("membership.view_taskfailure"):
+        return
+    since = timezone.now() - dt.timedelta(days=TASK_FAILURES_DAYS)
+    recent = TaskFailure.objects.since(since).count()
+    unhandled = TaskFailure.objects.unhandled().count()
+    # Nothing failed and nothing left to handle: the dashboard stays quiet.
+    if recent or unhandled:
+        panels.append(TaskFailuresPanel(recent=recent, unhandled=unhandled))

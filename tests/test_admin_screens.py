@@ -16,7 +16,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from catalogue.registrations.services import application_submit, registration_create
 from membership import services
-from membership.models import Reminder, StripeEvent, StripeEventOutcome
+from membership.models import Reminder, StripeEvent, StripeEventOutcome, TaskFailure
 from tests.catalogue.factories import (
     AudienceFactory,
     PersonFactory,
@@ -101,6 +101,12 @@ def objects(db) -> dict:
             attempts=1,
             outcome=StripeEventOutcome.IGNORED,
             ignored_reason="l’objet ch_test_1 est inconnu de Stripe.",
+        ),
+        "membership_taskfailure": TaskFailure.objects.create(
+            task_path="catalogue.tasks.send_registration_email",
+            args=[1, "confirmation"],
+            exception_class="smtplib.SMTPException",
+            message="Connexion au serveur SMTP refusée",
         ),
     }
 
