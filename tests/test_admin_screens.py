@@ -103,7 +103,7 @@ def objects(db) -> dict:
             ignored_reason="l’objet ch_test_1 est inconnu de Stripe.",
         ),
         "membership_taskfailure": TaskFailure.objects.create(
-            task_path="catalogue.tasks.send_registration_email",
+            task_path="catalogue.registrations.emails.send_registration_email",
             args=[1, "confirmation"],
             exception_class="smtplib.SMTPException",
             message="Connexion au serveur SMTP refusée",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from catalogue.models import RegistrationStatus
-from catalogue.services import registration_create
+from catalogue.registrations.services import registration_create
 from membership.models import TaskFailure
 from tests.catalogue.factories import SessionPageFactory
 from tests.catalogue.registration_helpers import emails_to, session_member
@@ -22,7 +22,7 @@ from .factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 REFUSED = "Connexion au serveur SMTP refusée"
-EMAIL_TASK = "catalogue.tasks.send_registration_email"
+EMAIL_TASK = "catalogue.registrations.emails.send_registration_email"
 
 
 class RefusingEmailBackend(BaseEmailBackend):
