@@ -194,6 +194,9 @@ def test_a_session_from_its_writing_to_its_participants_export(
         expect(preview.get_by_text("2 participants maximum")).to_be_visible()
 
     with journey.step("1 publication"):
+        # An autosave still on its way when « Publier » is clicked would post the new page's
+        # form to the creation URL a second time (its slug then taken): let it land first.
+        staff.wait_for_load_state("networkidle")
         staff.get_by_role("button", name="Plus d'actions").click()
         staff.get_by_role("button", name="Publier").click()
         # Autosave has usually created the page as a draft by now: publishing then updates it.
