@@ -4,7 +4,6 @@ french_unaccent: unaccent, then the French Snowball stemmer (search).
 simple_unaccent: unaccent, then lower-casing only (autocomplete, which must not stem).
 """
 
-from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations
 
 WORD_TOKENS = "hword, hword_part, word"
@@ -32,7 +31,9 @@ DROP TEXT SEARCH CONFIGURATION IF EXISTS simple_unaccent;
 
 
 def create_configurations(apps, schema_editor):
+    # No django.contrib.postgres import: a host on SQLite may have no PostgreSQL driver.
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
         schema_editor.execute(CREATE)
 
 
@@ -44,7 +45,4 @@ def drop_configurations(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("catalogue", "0003_rename_method")]
 
-    operations = [
-        UnaccentExtension(),
-        migrations.RunPython(create_configurations, drop_configurations),
-    ]
+    operations = [migrations.RunPython(create_configurations, drop_configurations)]
