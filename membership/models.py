@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from .references import payment_reference
 from .validators import validate_phone, validate_siret
 from .years import YEAR_VALIDATORS, membership_year
 
@@ -343,6 +344,13 @@ class Cotisation(models.Model):
     @property
     def is_individual(self) -> bool:
         return self.user_id is not None
+
+    @property
+    def payment_reference(self) -> str:
+        """The label the holder writes on a transfer or cheque for this year's cotisation."""
+        if self.organisation_id:
+            return payment_reference(year=self.year, organisation=self.organisation)
+        return payment_reference(year=self.year, user=self.user)
 
 
 class PaymentMethod(models.TextChoices):
