@@ -23,13 +23,13 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
 from . import services, task_failures
+from .dues import AmountUnknown, amount_due
 from .forms import OfflinePaymentForm, ProvisionalGrantForm
 from .models import (
     Cotisation,
     MemberOrganisation,
     OrganisationMembership,
     Receipt,
-    Tariff,
     TaskFailure,
 )
 from .pdf import receipt_pdf
@@ -155,6 +155,10 @@ class StaffFormView(WagtailAdminTemplateMixin, FormView):
         return context
 
     def fail(self, form, exc: ValidationError):
+        if isinstance(exc, AmountUnknown):
+            # Staff are told what to fill in, with the link to it; members get another message.
+            messages.error(self.request, exc.staff_message)
+            return self.form_invalid(form)
         for message in exc.messages:
             messages.error(self.request, message)
         return self.form_invalid(form)
@@ -193,10 +197,11 @@ class OfflinePaymentView(StaffFormView):
             return {**kwargs, "cotisation": self.cotisation}
         year = membership_year()
         kwargs = {**kwargs, "year": year}
-        category = services.holder_category(user=self.user, organisation=self.organisation)
-        tariff = Tariff.objects.filter(year=year, category=category).first()
-        if tariff:
-            kwargs["initial"] = {**kwargs.get("initial", {}), "amount": tariff.amount}
+        try:
+            amount = amount_due(year=year, user=self.user, organisation=self.organisation)
+        except AmountUnknown:
+            return kwargs
+        kwargs["initial"] = {**kwargs.get("initial", {}), "amount": amount}
         return kwargs
 
     def form_valid(self, form):
@@ -310,7 +315,7 @@ class CotisationCancelView(StaffFormView):
 
     def form_valid(self, form):
         try:
-            services.cotisation_cancel(cotisation=self.cotisation)
+            services.cotisation_cancel(cotisation=self.cotisation, cancelled_by=self.request.user)
         except ValidationError as exc:
             return self.fail(form, exc)
         messages.success(self.request, f"Cotisation annulée : {self.cotisation}.")

@@ -17,11 +17,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 
-from . import payments, services
+from . import dues, payments, services
 from .checkout import checkout_start
 from .checkout_views import OWN, open_cotisation_for, return_urls
 from .coverage import coverage_for
@@ -62,12 +62,50 @@ class CoverageOut(Schema):
     organisation_id: int | None
     organisation_name: str | None
     provisional_until: dt.date | None
+    amount_due: Decimal | None = Field(
+        description="Ce qu'il reste à régler pour être couvert(e) cette année-là : 0 si la "
+        "personne est couverte (ou si sa cotisation est réglée), le montant de sa cotisation "
+        "individuelle sinon ; null quand il ne peut pas encore être calculé (voir "
+        "`amount_due_message`)."
+    )
+    amount_due_message: str | None = Field(
+        description="Pourquoi le montant n'est pas connu, et qui contacter."
+    )
+    payment_reference: str = Field(
+        description="La référence à indiquer sur un virement ou un chèque : celle de la "
+        "cotisation qui couvre la personne, ou de sa cotisation individuelle."
+    )
+
+
+class DueOut(Schema):
+    """A cotisation the person may pay for a year: their own, or an organisation's."""
+
+    year: int
+    year_label: str
+    holder: str = Field(description="`individual` ou `organisation`.")
+    holder_name: str
+    organisation_id: int | None
+    category: str
+    category_label: str
+    amount_due: Decimal | None
+    amount_due_message: str | None
+    payment_reference: str
+    cotisation_id: int | None
+    status: str | None
+    settled: bool = Field(
+        description="Payée, paiement en cours de réception ou couverture "
+        "provisoire : rien à régler."
+    )
 
 
 class MeOut(Schema):
     profile: ProfileOut
     coverage: CoverageOut
     organisations: list[MemberOrganisationOut]
+    dues: list[DueOut] = Field(
+        description="Les cotisations de l'année de `on` que la personne peut régler, avec "
+        "leur montant et leur référence de paiement."
+    )
 
 
 class ReceiptOut(Schema):
@@ -107,7 +145,25 @@ def _profile(profile: MemberProfile) -> ProfileOut:
     )
 
 
-def _coverage(user, on: dt.date) -> CoverageOut:
+def _due(due: dues.Due) -> DueOut:
+    return DueOut(
+        year=due.year,
+        year_label=due.year_label,
+        holder="organisation" if due.organisation else "individual",
+        holder_name=due.holder_name,
+        organisation_id=due.organisation.pk if due.organisation else None,
+        category=due.category,
+        category_label=due.category_label,
+        amount_due=Decimal(0) if due.settled else due.amount,
+        amount_due_message=due.problem.member_message if due.problem else None,
+        payment_reference=due.reference,
+        cotisation_id=due.cotisation.pk if due.cotisation else None,
+        status=due.cotisation.status if due.cotisation else None,
+        settled=due.settled,
+    )
+
+
+def _coverage(user, on: dt.date, own: dues.Due) -> CoverageOut:
     coverage = coverage_for(user, on=on)
     year = membership_year(on)
     if coverage is None:
@@ -121,8 +177,14 @@ def _coverage(user, on: dt.date) -> CoverageOut:
             organisation_id=None,
             organisation_name=None,
             provisional_until=None,
+            amount_due=Decimal(0) if own.settled else own.amount,
+            amount_due_message=own.problem.member_message if own.problem else None,
+            payment_reference=own.reference,
         )
     return CoverageOut(
+        amount_due=Decimal(0),
+        amount_due_message=None,
+        payment_reference=coverage.cotisation.payment_reference,
         on=on,
         year=year,
         year_label=year_label(year),
@@ -148,14 +210,19 @@ def _receipt(receipt) -> ReceiptOut:
 
 @router.get("/", response=MeOut, summary="Mon profil et ma couverture")
 def me(request: HttpRequest, on: dt.date | None = None) -> MeOut:
-    """The person's profile, their coverage on ``on`` (today by default) and organisations."""
+    """The person's profile, their coverage on ``on`` (today by default) with what is left to
+    pay and the payment reference, their organisations, and the cotisations of that year they
+    may pay."""
     user = request.user
+    on = on or timezone.localdate()
     attachments = OrganisationMembership.objects.filter(user=user).select_related("organisation")
+    year_dues = dues.dues_of(user, year=membership_year(on))
     return MeOut(
         profile=_profile(
             MemberProfile.objects.filter(user=user).first() or MemberProfile(user=user)
         ),
-        coverage=_coverage(user, on or timezone.localdate()),
+        coverage=_coverage(user, on, year_dues[0]),
+        dues=[_due(due) for due in year_dues],
         organisations=[
             MemberOrganisationOut(
                 id=a.organisation.pk,
@@ -264,3 +331,92 @@ def my_cotisation_checkout(request: HttpRequest, payload: CheckoutIn) -> Status:
     except payments.PaymentProviderError as exc:
         return Status(503, CheckoutErrorOut(detail=str(exc)))
     return Status(200, CheckoutOut(checkout_url=url))
+
+
+# --------------------------------------------------------------------------- public prices
+
+public_router = Router(tags=["adhésion"])
+
+
+class TariffOut(Schema):
+    category: str
+    category_label: str
+    holder: str = Field(description="`individual` ou `organisation` : qui règle cette catégorie.")
+    is_set: bool = Field(description="Le tarif de cette année est-il fixé ?")
+    formula: str | None = Field(description="`flat` (forfait) ou `per_inhabitant`.")
+    formula_text: str = Field(description="La formule en toutes lettres, en français.")
+    amount: Decimal | None = Field(description="Le forfait (formule `flat`).")
+    per_inhabitant: Decimal | None
+    floor: Decimal | None = Field(description="Plancher (formule `per_inhabitant`).")
+    ceiling: Decimal | None = Field(description="Plafond (formule `per_inhabitant`).")
+
+
+class TariffYearOut(Schema):
+    year: int
+    year_label: str
+    starts_on: dt.date
+    tariffs: list[TariffOut]
+
+
+class PaymentWayDetailOut(Schema):
+    label: str
+    value: str
+
+
+class PaymentWayOut(Schema):
+    method: str = Field(description="`stripe`, `transfer`, `cheque` ou `mandate`.")
+    label: str
+    summary: str
+    details: list[PaymentWayDetailOut]
+
+
+class TariffsOut(Schema):
+    years: list[TariffYearOut] = Field(description="L'année d'adhésion en cours et la suivante.")
+    covers: list[str] = Field(description="Ce que couvre une cotisation.")
+    payment_ways: list[PaymentWayOut]
+
+
+def _tariff(price: dues.CategoryPrice) -> TariffOut:
+    tariff = price.tariff
+    return TariffOut(
+        category=price.category,
+        category_label=price.label,
+        holder="individual" if price.is_individual else "organisation",
+        is_set=tariff is not None,
+        formula=tariff.formula if tariff else None,
+        formula_text=price.formula_text,
+        amount=tariff.amount if tariff else None,
+        per_inhabitant=tariff.per_inhabitant if tariff else None,
+        floor=tariff.floor if tariff else None,
+        ceiling=tariff.ceiling if tariff else None,
+    )
+
+
+@public_router.get(
+    "/tariffs/", response=TariffsOut, summary="Tarifs des cotisations et moyens de paiement"
+)
+def tariffs(request: HttpRequest) -> TariffsOut:
+    """Public: each member category's tariff for the current and the next membership year, the
+    formula in words, what a cotisation covers and the ways to pay."""
+    offer = dues.public_offer(request=request)
+    return TariffsOut(
+        years=[
+            TariffYearOut(
+                year=year.year,
+                year_label=year.label,
+                starts_on=year.start,
+                tariffs=[_tariff(price) for price in year.prices],
+            )
+            for year in offer.years
+        ],
+        covers=offer.covers,
+        payment_ways=[
+            PaymentWayOut(
+                method=way.method,
+                label=way.label,
+                summary=way.summary,
+                details=[PaymentWayDetailOut(label=k, value=v) for k, v in way.details],
+            )
+            for way in offer.ways
+        ],
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,18 +13,15 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import payments, services
+from . import dues, payments, services
 from .app_settings import app_settings
 from .checkout import UnknownPayment, can_pay, checkout_fulfil, checkout_start
 from .models import (
     AttachmentStatus,
     Cotisation,
     CotisationStatus,
-    MemberCategory,
     MemberOrganisation,
-    MemberProfile,
     PaymentStatus,
-    Tariff,
 )
 from .years import membership_year, year_label
 
@@ -79,45 +75,30 @@ def _organisations(user):
 
 @dataclass
 class HolderOption:
-    key: str
-    name: str
-    amount: Decimal | None
-    cotisation: Cotisation | None
+    """One cotisation the member may pay: their own (key « individuelle ») or an organisation's."""
 
-    @property
-    def amount_label(self) -> str:
-        return services.euros(self.amount) if self.amount is not None else ""
+    key: str
+    due: dues.Due
 
     @property
     def blocked_reason(self) -> str:
-        if self.amount is None:
-            return "Le tarif de cette année n’est pas encore fixé : contactez l’équipe."
-        if self.cotisation is None or self.cotisation.status in {
+        """Why it cannot be paid online now; empty when it can."""
+        if self.due.problem is not None:
+            return self.due.problem.member_message
+        cotisation = self.due.cotisation
+        if cotisation is None or cotisation.status in {
             CotisationStatus.PENDING,
             CotisationStatus.PROVISIONAL,
         }:
             return ""
-        return f"Cotisation « {self.cotisation.get_status_display()} »."
+        return f"Cotisation « {cotisation.get_status_display()} » : rien à régler."
 
 
 def _options(user, year: int) -> list[HolderOption]:
-    profile = MemberProfile.objects.filter(user=user).first()
-    holders: list[tuple[str, str, dict, str]] = [
-        (
-            OWN,
-            "Adhésion individuelle",
-            {"user": user},
-            profile.category if profile else MemberCategory.INDIVIDUAL,
-        )
+    return [
+        HolderOption(key=str(due.organisation.pk) if due.organisation else OWN, due=due)
+        for due in dues.dues_of(user, year=year)
     ]
-    holders += [(str(o.pk), o.name, {"organisation": o}, o.category) for o in _organisations(user)]
-    options = []
-    for key, name, holder, category in holders:
-        cotisation = Cotisation.objects.live().filter(year=year, **holder).first()
-        tariff = Tariff.objects.filter(year=year, category=category).first()
-        amount = cotisation.amount if cotisation else (tariff.amount if tariff else None)
-        options.append(HolderOption(key=key, name=name, amount=amount, cotisation=cotisation))
-    return options
 
 
 def _year(value: str | None) -> int:
@@ -133,11 +114,13 @@ def checkout_start_view(request: HttpRequest) -> HttpResponse:
         _remember_next(request)
         year = _year(request.GET.get("annee"))
         other_year = next(y for y in payable_years() if y != year)
+        enabled = payments.online_payment_enabled()
         return render(
             request,
             "membership/checkout_start.html",
             {
-                "enabled": payments.online_payment_enabled(),
+                "enabled": enabled,
+                "ways": dues.payment_ways(services.association_identity(request), online=enabled),
                 "year": year,
                 "year_label": year_label(year),
                 "other_year": other_year,

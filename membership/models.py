@@ -4,18 +4,23 @@ State changes go through ``membership.services``; models only hold data and read
 """
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from stdnum import bic, iban
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
+from .formats import euros, rate_euros
 from .references import payment_reference
-from .validators import validate_phone, validate_siret
+from .validators import validate_bic, validate_iban, validate_phone, validate_siret
 from .years import YEAR_VALIDATORS, membership_year
 
 
@@ -36,17 +41,70 @@ class MemberCategory(models.TextChoices):
 INDIVIDUAL_CATEGORIES = [MemberCategory.INDIVIDUAL, MemberCategory.REDUCED]
 
 
+class TariffFormula(models.TextChoices):
+    FLAT = "flat", "Montant forfaitaire"
+    PER_INHABITANT = "per_inhabitant", "Par habitant, avec un plancher et un plafond"
+
+
+CENT = Decimal("0.01")
+AMOUNT_VALIDATORS = [MinValueValidator(Decimal(0), "Un montant ne peut pas être négatif.")]
+
+
 class Tariff(models.Model):
-    """The amount of one year's cotisation for one member category, set by staff."""
+    """The price of one year's cotisation for one member category, set by staff: a flat amount,
+    or an amount per inhabitant between a floor and a ceiling (local authorities)."""
 
     year = models.PositiveIntegerField("année", validators=YEAR_VALIDATORS)
     category = models.CharField("catégorie", max_length=30, choices=MemberCategory.choices)
+    formula = models.CharField(
+        "formule", max_length=20, choices=TariffFormula.choices, default=TariffFormula.FLAT
+    )
     amount = models.DecimalField(
-        "montant (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+        "montant forfaitaire (€)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=AMOUNT_VALIDATORS,
+    )
+    per_inhabitant = models.DecimalField(
+        "montant par habitant (€)",
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=AMOUNT_VALIDATORS,
+        help_text="Par exemple 0,12 € par habitant.",
+    )
+    floor = models.DecimalField(
+        "plancher (€)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=AMOUNT_VALIDATORS,
+        help_text="Montant minimum, quel que soit le nombre d’habitants.",
+    )
+    ceiling = models.DecimalField(
+        "plafond (€)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=AMOUNT_VALIDATORS,
+        help_text="Montant maximum, quel que soit le nombre d’habitants.",
     )
     label = models.CharField(
         "libellé", max_length=200, blank=True, help_text="Affiché sur le bulletin d’adhésion."
     )
+
+    panels = [
+        FieldRowPanel([FieldPanel("year"), FieldPanel("category")]),
+        FieldPanel("formula"),
+        FieldPanel("amount"),
+        FieldRowPanel([FieldPanel("per_inhabitant"), FieldPanel("floor"), FieldPanel("ceiling")]),
+        FieldPanel("label"),
+    ]
 
     class Meta:
         ordering = ["-year", "category"]
@@ -54,15 +112,79 @@ class Tariff(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "category"], name="tariff_one_per_year_category"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(formula="flat", amount__isnull=False)
+                | Q(formula="per_inhabitant", per_inhabitant__isnull=False),
+                name="tariff_formula_complete",
+                violation_error_message=(
+                    "Un tarif forfaitaire a un montant ; un tarif par habitant a un montant par "
+                    "habitant."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(floor__isnull=True)
+                | Q(ceiling__isnull=True)
+                | Q(floor__lte=models.F("ceiling")),
+                name="tariff_floor_below_ceiling",
+                violation_error_message="Le plancher doit être inférieur ou égal au plafond.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.year} · {self.get_category_display()} · {self.amount} €"
+        return f"{self.year} · {self.get_category_display()} · {self.formula_text}"
+
+    def clean(self):
+        if self.formula == TariffFormula.FLAT:
+            if self.amount is None:
+                raise ValidationError({"amount": "Indiquez le montant de la cotisation."})
+            # A flat amount has no floor nor ceiling: left over from another formula, cleared.
+            self.per_inhabitant = self.floor = self.ceiling = None
+        elif self.formula == TariffFormula.PER_INHABITANT:
+            if self.per_inhabitant is None:
+                raise ValidationError({"per_inhabitant": "Indiquez le montant par habitant."})
+            self.amount = None
+            if self.floor is not None and self.ceiling is not None and self.floor > self.ceiling:
+                raise ValidationError(
+                    {"ceiling": "Le plafond doit être supérieur ou égal au plancher."}
+                )
 
     @property
     def display_label(self) -> str:
         return self.label or self.get_category_display()
+
+    @property
+    def needs_inhabitants(self) -> bool:
+        return self.formula == TariffFormula.PER_INHABITANT
+
+    def amount_for(self, inhabitants: int | None = None) -> Decimal | None:
+        """The cotisation at this tariff; None when it is per inhabitant and ``inhabitants`` is
+        unknown. Per inhabitant: rounded to the cent, then raised to the floor, held to the
+        ceiling."""
+        if not self.needs_inhabitants:
+            return self.amount
+        if inhabitants is None:
+            return None
+        amount = (self.per_inhabitant * inhabitants).quantize(CENT, rounding=ROUND_HALF_UP)
+        if self.floor is not None:
+            amount = max(amount, self.floor)
+        if self.ceiling is not None:
+            amount = min(amount, self.ceiling)
+        return amount
+
+    @property
+    def formula_text(self) -> str:
+        """The formula in words: « 45,00 € », « 0,12 € par habitant, au minimum 80,00 € et au
+        maximum 2 500,00 € »."""
+        if not self.needs_inhabitants:
+            return euros(self.amount) if self.amount is not None else ""
+        text = f"{rate_euros(self.per_inhabitant)} par habitant"
+        bounds = []
+        if self.floor is not None:
+            bounds.append(f"au minimum {euros(self.floor)}")
+        if self.ceiling is not None:
+            bounds.append(f"au maximum {euros(self.ceiling)}")
+        return f"{text}, {' et '.join(bounds)}" if bounds else text
 
 
 class MemberProfile(models.Model):
@@ -97,6 +219,10 @@ class MemberProfile(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+# More than France's population is a typing mistake.
+MAX_INHABITANTS = 70_000_000
+
+
 class OrganisationKind(models.TextChoices):
     COMMUNE = "commune", "Commune"
     INTERCOMMUNALITE = "intercommunalite", "Intercommunalité"
@@ -123,6 +249,19 @@ class MemberOrganisation(models.Model):
         max_length=30,
         choices=MemberCategory.choices,
         default=MemberCategory.OTHER,
+    )
+    inhabitants = models.PositiveIntegerField(
+        "nombre d’habitants",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, "Indiquez un nombre d’habitants d’au moins 1."),
+            MaxValueValidator(
+                MAX_INHABITANTS,
+                "Ce nombre d’habitants dépasse celui de la France entière : vérifiez-le.",
+            ),
+        ],
+        help_text="Population municipale (Insee) : le tarif des collectivités en dépend.",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
@@ -344,6 +483,11 @@ class Cotisation(models.Model):
     @property
     def is_individual(self) -> bool:
         return self.user_id is not None
+
+    @property
+    def paid_on(self) -> dt.date | None:
+        """The day the money came, in Europe/Paris: what staff entered for money received offline."""
+        return timezone.localdate(self.paid_at) if self.paid_at else None
 
     @property
     def payment_reference(self) -> str:
@@ -602,6 +746,31 @@ class AssociationSettings(BaseSiteSetting):
     phone = models.CharField("téléphone", max_length=30, blank=True)
     website = models.URLField("site web", blank=True)
     footer_text = models.TextField("texte de pied de page", blank=True)
+    bank_account_holder = models.CharField(
+        "titulaire du compte",
+        max_length=200,
+        blank=True,
+        help_text="Tel qu’il figure sur le RIB (par défaut : le nom de l’association).",
+    )
+    iban = models.CharField(
+        "IBAN",
+        max_length=42,
+        blank=True,
+        validators=[validate_iban],
+        help_text="Pour les virements.",
+    )
+    bic = models.CharField("BIC", max_length=11, blank=True, validators=[validate_bic])
+    cheque_payee = models.CharField(
+        "ordre des chèques",
+        max_length=200,
+        blank=True,
+        help_text="Par défaut : le nom de l’association.",
+    )
+    cheque_address = models.TextField(
+        "adresse d’envoi des chèques",
+        blank=True,
+        help_text="Par défaut : l’adresse postale de l’association.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -617,11 +786,45 @@ class AssociationSettings(BaseSiteSetting):
             ],
             heading="Coordonnées",
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("bank_account_holder"),
+                FieldRowPanel([FieldPanel("iban"), FieldPanel("bic")]),
+                FieldPanel("cheque_payee"),
+                FieldPanel("cheque_address"),
+            ],
+            heading="Règlement des cotisations",
+        ),
         FieldPanel("footer_text"),
     ]
 
     class Meta:
         verbose_name = "identité de l'association"
+
+    def clean(self):
+        # Stored compact and upper-case, as banks print and parsers read them.
+        self.iban = iban.compact(self.iban) if self.iban else ""
+        self.bic = bic.compact(self.bic) if self.bic else ""
+        if self.bic and not self.iban:
+            raise ValidationError({"iban": "Indiquez l’IBAN qui va avec ce BIC."})
+        if self.iban and not self.bic:
+            raise ValidationError({"bic": "Indiquez le BIC de la banque de cet IBAN."})
+
+    @property
+    def iban_display(self) -> str:
+        return iban.format(self.iban) if self.iban else ""
+
+    @property
+    def payee(self) -> str:
+        return self.cheque_payee or self.name
+
+    @property
+    def account_holder(self) -> str:
+        return self.bank_account_holder or self.name
+
+    @property
+    def cheque_postal_address(self) -> str:
+        return self.cheque_address or self.address
 
 
 class TaskFailureQuerySet(models.QuerySet):
@@ -663,3 +866,30 @@ class TaskFailure(models.Model):
 
     def __str__(self):
         return f"{self.task_path.rsplit('.', 1)[-1]} · {self.message or self.exception_class}"
+
+
+class MembershipPage(Page):
+    """The public « Adhérer » page: each category's price this year and next, what a cotisation
+    covers and the ways to pay; the prices come from the tariffs staff set."""
+
+    intro = RichTextField("introduction", blank=True, features=["bold", "italic", "link"])
+    body = RichTextField(
+        "informations complémentaires",
+        blank=True,
+        help_text="Affiché après les tarifs : avantages de l’adhésion, vie de l’association…",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    template = "membership/membership_page.html"
+
+    class Meta:
+        verbose_name = "page « Adhérer »"
+        verbose_name_plural = "pages « Adhérer »"
+
+    def get_context(self, request, *args, **kwargs):
+        # The reads live in ``dues``, which reads these models: imported when the page is shown.
+        from .dues import public_offer
+
+        context = super().get_context(request, *args, **kwargs)
+        context["offer"] = public_offer(request=request)
+        return context

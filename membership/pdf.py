@@ -4,9 +4,11 @@ Both carry the association's identity from its site settings (``membership.Assoc
 Pages are left uncompressed: they are small, and the numbers stay readable in the file.
 """
 
+from __future__ import annotations
+
 import datetime as dt
-from decimal import Decimal
 from io import BytesIO
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
@@ -17,10 +19,12 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .app_settings import app_settings
+from .formats import euros
 from .models import MemberCategory, PaymentMethod, Receipt, ReceiptKind
-from .services import euros
 from .years import year_label
+
+if TYPE_CHECKING:
+    from .dues import Due, PaymentWay
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle(
@@ -160,43 +164,56 @@ def receipt_pdf(receipt: Receipt, *, identity) -> bytes:
 def membership_form_pdf(
     *,
     identity,
-    year: int,
-    holder_name: str,
+    due: Due,
     holder_lines: list[tuple[str, str]],
-    category: str,
-    amount: Decimal | None,
-    transfer_reference: str,
+    ways: list[PaymentWay],
 ) -> bytes:
-    """The membership form (bulletin de cotisation) pre-filled for one holder and year, with the
-    ways to pay offline: cheque, transfer, administrative mandate."""
-    title = f"Bulletin de cotisation {year_label(year)}"
+    """The membership form (bulletin de cotisation) pre-filled for one holder and year: the amount
+    due, the payment reference and each offline way to pay with what it needs (IBAN and BIC,
+    cheque order and address, administrative mandate). A settled cotisation's form says so and
+    asks for nothing."""
+    title = f"Bulletin de cotisation {due.year_label}"
     build = _Build(title, identity.name)
     story = build.story
     story += _identity_block(identity)
     story += [Spacer(1, 10 * mm), Paragraph(_text(title), TITLE), Spacer(1, 4 * mm)]
     story.append(Paragraph("Adhérent", HEADING))
-    rows = [("Nom", holder_name), *holder_lines, ("Catégorie", MemberCategory(category).label)]
+    rows = [("Nom", due.holder_name), *holder_lines, ("Catégorie", due.category_label)]
     rows.append(
         (
             "Montant de la cotisation",
-            euros(amount) if amount is not None else "selon le tarif voté (nous consulter)",
+            due.amount_label if due.amount is not None else due.problem.member_message,
         )
     )
-    story += [_table(rows), Spacer(1, 6 * mm), Paragraph("Règlement", HEADING)]
-    payee = app_settings.CHEQUE_PAYEE or identity.name
-    ways = [
-        ("Chèque", f"à l’ordre de « {payee} », envoyé avec ce bulletin à l’adresse ci-dessus."),
-        (
-            "Virement",
-            (f"{app_settings.BANK_DETAILS} — " if app_settings.BANK_DETAILS else "")
-            + f"libellé à indiquer : {transfer_reference}",
-        ),
-        (
-            "Mandat administratif",
-            "joignez votre bon de commande ; le reçu est émis à réception du mandat.",
-        ),
-    ]
-    story += [_table(ways), Spacer(1, 8 * mm)]
+    rows.append(("Référence de paiement", due.reference))
+    story += [_table(rows), Spacer(1, 6 * mm)]
+    if due.settled:
+        story.append(
+            Paragraph(
+                _text(
+                    f"Cette cotisation est « {due.status_label} » : vous n’avez rien à nous "
+                    "envoyer. Ce bulletin est un récapitulatif de votre adhésion."
+                ),
+                BODY,
+            )
+        )
+        return _document(build)
+    story.append(Paragraph("Règlement", HEADING))
+    story.append(
+        Paragraph(
+            _text(
+                f"Indiquez la référence {due.reference} avec votre règlement : elle nous permet "
+                "de le rattacher à votre cotisation."
+            ),
+            BODY,
+        )
+    )
+    story.append(Spacer(1, 2 * mm))
+    way_rows = []
+    for way in ways:
+        lines = [way.summary, *(f"{label} : {value}" for label, value in way.details)]
+        way_rows.append((way.label, "\n".join(lines)))
+    story += [_table(way_rows), Spacer(1, 8 * mm)]
     story.append(Paragraph(_text("Fait à ……………………………… le ……………………"), BODY))
     story += [Spacer(1, 6 * mm), Paragraph("Signature (et cachet pour une organisation) :", BODY)]
     story += [

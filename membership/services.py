@@ -9,9 +9,7 @@ an event that is already applied, or overtaken by a later state, does nothing.
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from email.utils import formataddr, parseaddr
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -20,13 +18,15 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import number_format
-from wagtail.models import Site
 
-from . import signals
+from . import audit, emails, signals
 from .app_settings import app_settings
+from .dues import AmountUnknown, amount_due, holder_category
+from .formats import euros as euros
+from .identity import association_identity as association_identity
+from .identity import email_sender as email_sender
+from .identity import email_subject as email_subject
 from .models import (
-    AssociationSettings,
     AttachmentStatus,
     Cotisation,
     CotisationStatus,
@@ -41,7 +41,6 @@ from .models import (
     ReceiptKind,
     ReceiptSequence,
     Reminder,
-    Tariff,
 )
 from .years import membership_year, year_end, year_label, year_start
 
@@ -70,12 +69,6 @@ PAYMENT_TRANSITIONS: dict[str, set[str]] = {
     P.EXPIRED: set(),
     P.REFUNDED: set(),
 }
-
-
-def euros(amount: Decimal) -> str:
-    """« 1 234,50 € », whatever language the host has active."""
-    with translation.override("fr"):
-        return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
 
 
 def cotisation_move(cotisation: Cotisation, to: str) -> bool:
@@ -133,22 +126,17 @@ def _flag(cotisation: Cotisation, note: str) -> None:
     cotisation.save(update_fields=["needs_attention", "staff_note"])
 
 
-def holder_category(*, user=None, organisation: MemberOrganisation | None = None) -> str:
-    if organisation is not None:
-        return organisation.category
-    profile = MemberProfile.objects.filter(user=user).first()
-    return profile.category if profile else MemberProfile._meta.get_field("category").default
-
-
 # --------------------------------------------------------------------------- cotisations
 
 
 def cotisation_open(
     *, user=None, organisation: MemberOrganisation | None = None, year: int
 ) -> Cotisation:
-    """The holder's live cotisation for ``year``, or a new pending one at that year's tariff.
+    """The holder's live cotisation for ``year``, or a new pending one at the amount due
+    (``dues.amount_due``), which a transfer or cheque can then be matched to.
 
-    Creates a ``Cotisation`` row when none is live; sends nothing.
+    Creates a ``Cotisation`` row when none is live; sends nothing. Raises ``AmountUnknown``
+    (a ``ValidationError``) when the amount cannot be computed yet.
     """
     if (user is None) == (organisation is None):
         raise ValidationError(
@@ -159,18 +147,10 @@ def cotisation_open(
     if existing:
         return existing
     category = holder_category(user=user, organisation=organisation)
-    tariff = Tariff.objects.filter(year=year, category=category).first()
-    if tariff is None:
-        raise ValidationError(
-            f"Le tarif {year} de la catégorie « {Tariff(category=category).get_category_display()} » "
-            "n’est pas encore fixé : contactez l’équipe.",
-            code="no_tariff",
-        )
+    amount = amount_due(year=year, user=user, organisation=organisation)
     try:
         with transaction.atomic():
-            return Cotisation.objects.create(
-                year=year, category=category, amount=tariff.amount, **holder
-            )
+            return Cotisation.objects.create(year=year, category=category, amount=amount, **holder)
     except IntegrityError:
         # Opened at the same moment by another request: the constraint kept one.
         return Cotisation.objects.live().get(year=year, **holder)
@@ -180,7 +160,8 @@ def cotisation_open(
 def provisional_grant(*, cotisation: Cotisation, until: dt.date, granted_by) -> None:
     """Cover the holder until ``until`` before the money arrives (e.g. a purchase order received).
 
-    Moves the cotisation to provisional, or changes the date of a provisional one; sends nothing.
+    Moves the cotisation to provisional, or changes the date of a provisional one, and writes it
+    to the audit log; sends nothing.
     """
     cotisation = _locked_cotisation(cotisation.pk)
     if until < timezone.localdate():
@@ -204,17 +185,25 @@ def provisional_grant(*, cotisation: Cotisation, until: dt.date, granted_by) -> 
     cotisation.provisional_until = until
     cotisation.provisional_granted_by = granted_by
     cotisation.save(update_fields=["provisional_until", "provisional_granted_by"])
+    audit.log_money_action(
+        cotisation,
+        audit.PROVISIONAL_GRANTED,
+        granted_by,
+        {"summary": f"jusqu’au {until:%d/%m/%Y}", "until": until.isoformat()},
+    )
 
 
 @transaction.atomic
-def cotisation_cancel(*, cotisation: Cotisation) -> None:
-    """Cancel a cotisation nobody paid (wrong holder, wrong year); frees the holder's year."""
+def cotisation_cancel(*, cotisation: Cotisation, cancelled_by=None) -> None:
+    """Cancel a cotisation nobody paid (wrong holder, wrong year); frees the holder's year.
+    Written to the audit log."""
     cotisation = _locked_cotisation(cotisation.pk)
     if cotisation.payments.filter(status__in=[P.AWAITING_FUNDS, P.SUCCEEDED]).exists():
         raise ValidationError(
             "Cette cotisation a un paiement reçu ou en cours : elle ne peut pas être annulée."
         )
-    cotisation_move(cotisation, C.CANCELLED)
+    if cotisation_move(cotisation, C.CANCELLED):
+        audit.log_money_action(cotisation, audit.CANCELLED, cancelled_by)
 
 
 # --------------------------------------------------------------------------- receipts
@@ -274,7 +263,8 @@ def payment_awaiting_funds(*, payment: Payment) -> None:
 
 @transaction.atomic
 def payment_succeeded(*, payment: Payment, paid_at: dt.datetime) -> Receipt:
-    """The money is ours: the payment succeeds, the cotisation is paid, a receipt is issued once.
+    """The money is ours: the payment succeeds, the cotisation is paid, a receipt is issued once
+    and emailed to the holder (in the background, once the transaction commits).
 
     Calling it again returns the same receipt. Money received on a cotisation that is already
     paid, or no longer live, flags the cotisation for staff instead of changing it.
@@ -303,7 +293,12 @@ def payment_succeeded(*, payment: Payment, paid_at: dt.datetime) -> Receipt:
             code="payment_transition",
         )
     receipt = payment.receipts.filter(kind=ReceiptKind.RECEIPT).first()
-    return receipt or receipt_issue(cotisation=cotisation, payment=payment, amount=payment.amount)
+    if receipt is not None:
+        return receipt
+    receipt = receipt_issue(cotisation=cotisation, payment=payment, amount=payment.amount)
+    receipt_id = receipt.pk
+    transaction.on_commit(lambda: emails.send_receipt_email.enqueue(receipt_id))
+    return receipt
 
 
 @transaction.atomic
@@ -350,23 +345,36 @@ def _credit(
     for refund_id, amount in refunds:
         if refund_id in already or credited + amount > amount_refunded:
             continue
-        receipt_issue(
-            cotisation=cotisation,
-            payment=payment,
-            amount=amount,
-            kind=ReceiptKind.CREDIT_NOTE,
-            credits=receipt,
-            stripe_refund_id=refund_id,
-        )
+        _credit_note(payment, cotisation, receipt, amount, refund_id)
         credited += amount
     if amount_refunded > credited:
-        receipt_issue(
-            cotisation=cotisation,
-            payment=payment,
-            amount=amount_refunded - credited,
-            kind=ReceiptKind.CREDIT_NOTE,
-            credits=receipt,
-        )
+        _credit_note(payment, cotisation, receipt, amount_refunded - credited, "")
+
+
+def _credit_note(
+    payment: Payment, cotisation: Cotisation, receipt: Receipt, amount: Decimal, refund_id: str
+) -> None:
+    note = receipt_issue(
+        cotisation=cotisation,
+        payment=payment,
+        amount=amount,
+        kind=ReceiptKind.CREDIT_NOTE,
+        credits=receipt,
+        stripe_refund_id=refund_id,
+    )
+    audit.log_money_action(
+        cotisation,
+        audit.REFUNDED,
+        None,
+        {
+            "summary": f"{euros(amount)} rendus ({PaymentMethod(payment.method).label}) ; avoir "
+            f"n° {note.display_number} sur le reçu n° {receipt.display_number}",
+            "payment_id": payment.pk,
+            "amount": amount,
+            "credit_note": note.display_number,
+            "stripe_refund_id": refund_id,
+        },
+    )
 
 
 def _revoke(payment: Payment, cotisation: Cotisation, reason: str) -> None:
@@ -502,9 +510,11 @@ def offline_payment_record(
     received_on: dt.date,
     recorded_by,
 ) -> Payment:
-    """Record a cheque, transfer or administrative mandate received by staff, in one step.
+    """Record a cheque, transfer or administrative mandate received by staff (or matched from a
+    bank statement), in one step.
 
-    Creates a succeeded ``Payment``, marks the cotisation paid and issues its receipt. Recording
+    Creates a succeeded ``Payment``, marks the cotisation paid, issues its receipt, emails it to
+    the holder and writes the action to the audit log (``audit.PAYMENT_RECORDED``). Recording
     the same payment twice (method, reference, amount and date) returns the first one.
     """
     if method not in PaymentMethod.offline():
@@ -554,8 +564,26 @@ def offline_payment_record(
         received_on=received_on,
         recorded_by=recorded_by,
     )
+    # Staff enter a day; noon keeps that day whatever the time zone. Lists show the day only.
     paid_at = timezone.make_aware(dt.datetime.combine(received_on, dt.time(12)))
-    payment_succeeded(payment=payment, paid_at=paid_at)
+    receipt = payment_succeeded(payment=payment, paid_at=paid_at)
+    audit.log_money_action(
+        cotisation,
+        audit.PAYMENT_RECORDED,
+        recorded_by,
+        {
+            "summary": f"{PaymentMethod(method).label} de {euros(amount)} reçu le "
+            f"{received_on:%d/%m/%Y}"
+            + (f", référence {reference}" if reference else "")
+            + f" ; reçu n° {receipt.display_number}",
+            "payment_id": payment.pk,
+            "method": method,
+            "amount": amount,
+            "reference": reference,
+            "received_on": received_on.isoformat(),
+            "receipt": receipt.display_number,
+        },
+    )
     payment.refresh_from_db()
     return payment
 
@@ -740,8 +768,10 @@ def reminder_send(*, year: int, user=None, organisation: MemberOrganisation | No
     try:
         with transaction.atomic():
             Reminder.objects.create(year=year, recipients=", ".join(recipients), **holder)
-            category = holder_category(**holder)
-            tariff = Tariff.objects.filter(year=year, category=category).first()
+            try:
+                amount = euros(amount_due(year=year, **holder))
+            except AmountUnknown:
+                amount = ""
             _send(
                 "membership/emails/reminder",
                 {
@@ -749,7 +779,7 @@ def reminder_send(*, year: int, user=None, organisation: MemberOrganisation | No
                     "year_label": year_label(year),
                     "holder_name": organisation.name if organisation else _user_name(user),
                     "organisation": organisation,
-                    "amount": euros(tariff.amount) if tariff else "",
+                    "amount": amount,
                     "account_url": app_settings.SITE_URL + reverse("membership:account"),
                 },
                 recipients,
@@ -799,22 +829,3 @@ def _send(template: str, context: dict, recipients: list[str]) -> None:
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
     send_mail(email_subject(subject), body, email_sender(), recipients)
-
-
-def email_subject(subject: str, request=None) -> str:
-    """A subject prefixed with the association's name, « [Cap Rural] … », as every email's is."""
-    return f"[{association_identity(request).name}] {subject}"
-
-
-def email_sender(request=None) -> str:
-    """``DEFAULT_FROM_EMAIL``'s address under the association's name (staff edit it, not settings)."""
-    address = parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1]
-    return formataddr((association_identity(request).name, address))
-
-
-def association_identity(request=None):
-    """The association's identity (site settings) for the request's site, or the default site."""
-    if request is not None:
-        return AssociationSettings.for_request(request)
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    return AssociationSettings.for_site(site)

@@ -1,6 +1,8 @@
 import re
 
 from django.core.exceptions import ValidationError
+from stdnum import bic, iban
+from stdnum.exceptions import ValidationError as InvalidNumber
 
 # La Poste's establishments share one SIREN and follow another checksum rule.
 LA_POSTE_SIREN = "356000000"
@@ -45,3 +47,24 @@ def validate_phone(value: str) -> None:
             "points ou des tirets, et « + » devant l’indicatif (par exemple 06 12 34 56 78).",
             code="phone",
         )
+
+
+def validate_iban(value: str) -> None:
+    """An IBAN whose country format and check digits are right (python-stdnum)."""
+    try:
+        iban.validate(value)
+    except InvalidNumber as exc:
+        raise ValidationError(
+            "Cet IBAN n’est pas valide : vérifiez-le sur votre RIB (clé ou longueur incorrecte).",
+            code="iban",
+        ) from exc
+
+
+def validate_bic(value: str) -> None:
+    """A BIC (SWIFT code) of 8 or 11 characters with a known country (python-stdnum)."""
+    try:
+        bic.validate(value)
+    except InvalidNumber as exc:
+        raise ValidationError(
+            "Ce BIC n’est pas valide : 8 ou 11 caractères, par exemple BNPAFRPPXXX.", code="bic"
+        ) from exc

@@ -15,18 +15,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail import hooks
 
-from . import services
+from . import dues, services
 from .coverage import coverage_for
 from .forms import AttachmentRequestForm, DeleteAccountForm, ProfileForm
 from .models import (
     AttachmentStatus,
     Cotisation,
-    MemberCategory,
     MemberOrganisation,
     MemberProfile,
     OrganisationMembership,
     Receipt,
-    Tariff,
 )
 from .pdf import membership_form_pdf, receipt_pdf
 from .privacy import personal_data
@@ -105,9 +103,8 @@ def account_view(request: HttpRequest) -> HttpResponse:
         .exclude(user=user)
         .select_related("user", "user__member_profile", "organisation")
     )
-    holders = [("individuelle", "Adhésion individuelle", None)] + [
-        (str(o.pk), o.name, o) for o in confirmed_organisations(user)
-    ]
+    identity = services.association_identity(request)
+    checkout_url = online_checkout_url()
     return render(
         request,
         "membership/account.html",
@@ -124,8 +121,10 @@ def account_view(request: HttpRequest) -> HttpResponse:
             "receipts": visible_receipts(user),
             "attachments": attachments,
             "pending_requests": pending_requests,
-            "holders": holders,
-            "checkout_url": online_checkout_url(),
+            "dues": dues.dues_of(user, year=year),
+            "next_dues": dues.dues_of(user, year=year + 1),
+            "ways": dues.payment_ways(identity, online=checkout_url is not None),
+            "checkout_url": checkout_url,
         },
     )
 
@@ -210,7 +209,10 @@ def receipt_download_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def membership_form_view(request: HttpRequest) -> HttpResponse:
     """The pre-filled membership form (bulletin de cotisation), for the person or one of their
-    confirmed organisations (``?organisation=<id>``), for this year or the next (``?annee=``)."""
+    confirmed organisations (``?organisation=<id>``), for this year or the next (``?annee=``).
+
+    Downloading it means paying offline: the holder's pending cotisation is opened at the amount
+    due, so that the transfer or cheque that follows is matched to it."""
     user = request.user
     current = membership_year()
     requested_year = request.GET.get("annee", "")
@@ -223,8 +225,7 @@ def membership_form_view(request: HttpRequest) -> HttpResponse:
             raise Http404
     profile = profile_for(user)
     if organisation:
-        category = organisation.category
-        holder_name = organisation.name
+        holder = {"organisation": organisation}
         lines = [
             ("Type", organisation.get_kind_display()),
             ("SIRET", organisation.siret or "…………………………"),
@@ -232,32 +233,31 @@ def membership_form_view(request: HttpRequest) -> HttpResponse:
             ("Courriel de facturation", organisation.billing_email or "…………………………"),
             ("Contact", f"{profile.full_name or user.email} — {user.email}"),
         ]
-        reference = f"COTISATION {year} ORG{organisation.pk}"
+        if organisation.inhabitants:
+            lines.insert(
+                1, ("Nombre d’habitants", f"{organisation.inhabitants:,}".replace(",", "\u202f"))
+            )
     else:
-        category = profile.category
-        holder_name = profile.full_name or "…………………………"
+        holder = {"user": user}
         lines = [
             ("Courriel", user.email),
             ("Téléphone", profile.phone or "…………………………"),
             ("Fonction", profile.job_title or "…………………………"),
             ("Adresse", profile.address or "…………………………"),
         ]
-        reference = f"COTISATION {year} IND{user.pk}"
-    live = (
-        Cotisation.objects.live()
-        .filter(year=year, **({"organisation": organisation} if organisation else {"user": user}))
-        .first()
-    )
-    tariff = Tariff.objects.filter(year=year, category=category).first()
-    amount = live.amount if live else (tariff.amount if tariff else None)
+    due = dues.due_for(year=year, **holder)
+    if due.cotisation is None and due.amount is not None:
+        services.cotisation_open(year=year, **holder)
+        due = dues.due_for(year=year, **holder)
+    if not organisation and not profile.full_name:
+        due.holder_name = "…………………………"
+    identity = services.association_identity(request)
     content = membership_form_pdf(
-        identity=services.association_identity(request),
-        year=year,
-        holder_name=holder_name,
+        identity=identity,
+        due=due,
         holder_lines=lines,
-        category=MemberCategory(live.category if live else category),
-        amount=amount,
-        transfer_reference=reference,
+        # Paper: the offline ways only.
+        ways=dues.payment_ways(identity, online=False, reference=due.reference),
     )
     return pdf_response(content, f"bulletin-cotisation-{year}.pdf")
 

@@ -11,10 +11,11 @@ from django.utils import timezone
 from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
+from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from . import admin_views
+from . import admin_views, audit
 from .admin_views import LocalisedExportModelAdmin
 from .forms import CotisationAdminForm
 from .models import (
@@ -105,7 +106,7 @@ class MemberOrganisationAdmin(CurrentYearStatusMixin, LocalisedExportModelAdmin)
     holder_field = "organisation"
     button_helper_class = OrganisationButtonHelper
     permission_helper_class = NoDeletePermissionHelper
-    list_display = ("name", "kind", "town", "siret", "category", "current_status")
+    list_display = ("name", "kind", "town", "siret", "category", "inhabitants", "current_status")
     list_filter = ("kind", "category")
     search_fields = ("name", "town", "postcode", "siret", "billing_email")
     list_export = (
@@ -117,6 +118,7 @@ class MemberOrganisationAdmin(CurrentYearStatusMixin, LocalisedExportModelAdmin)
         "town",
         "billing_email",
         "category_label",
+        "inhabitants",
         "current_status",
     )
     export_filename = "organisations-adherentes"
@@ -222,10 +224,28 @@ class TariffAdmin(LocalisedExportModelAdmin):
     model = Tariff
     menu_label = "Tarifs"
     menu_icon = "tag"
-    list_display = ("year", "category", "amount", "label")
-    list_filter = ("year", "category")
-    list_export = ("year", "category_label", "amount", "label")
+    list_display = ("year", "category", "formula_text", "label")
+    list_filter = ("year", "category", "formula")
+    list_export = (
+        "year",
+        "category_label",
+        "formula_label",
+        "amount",
+        "per_inhabitant",
+        "floor",
+        "ceiling",
+        "formula_text",
+        "label",
+    )
     export_filename = "tarifs"
+
+    @admin.display(description="tarif")
+    def formula_text(self, obj):
+        return obj.formula_text
+
+    @admin.display(description="formule")
+    def formula_label(self, obj):
+        return obj.get_formula_display()
 
     @admin.display(description="catégorie")
     def category_label(self, obj):
@@ -288,7 +308,7 @@ class CotisationAdmin(LocalisedExportModelAdmin):
         "amount",
         "status",
         "provisional_until",
-        "paid_at",
+        "paid_on",
         "needs_attention",
     )
     list_filter = (
@@ -313,7 +333,7 @@ class CotisationAdmin(LocalisedExportModelAdmin):
         "amount",
         "status_label",
         "provisional_until",
-        "paid_at",
+        "paid_on",
         "methods",
         "needs_attention",
         "staff_note",
@@ -332,6 +352,11 @@ class CotisationAdmin(LocalisedExportModelAdmin):
     @admin.display(description="titulaire")
     def holder_display(self, obj):
         return obj.holder_name
+
+    @admin.display(description="payée le", ordering="paid_at")
+    def paid_on(self, obj):
+        # A day: staff enter the day money came, and a time would be invented.
+        return obj.paid_on
 
     @admin.display(description="type de titulaire")
     def holder_kind(self, obj):
@@ -365,17 +390,22 @@ class PaymentAdmin(LocalisedExportModelAdmin):
     permission_helper_class = ReadOnlyPermissionHelper
     inspect_view_enabled = True
     list_display = (
-        "cotisation",
+        "holder",
+        "year",
         "method",
         "amount",
         "status",
         "amount_refunded",
         "reference",
-        "received_on",
-        "succeeded_at",
+        "paid_on",
     )
     list_filter = ("method", "status", "cotisation__year", "cotisation__category")
-    list_select_related = ("cotisation", "cotisation__organisation", "cotisation__user")
+    list_select_related = (
+        "cotisation",
+        "cotisation__organisation",
+        "cotisation__user",
+        "cotisation__user__member_profile",
+    )
     search_fields = (
         "reference",
         "stripe_checkout_session_id",
@@ -405,6 +435,13 @@ class PaymentAdmin(LocalisedExportModelAdmin):
     @admin.display(description="titulaire")
     def holder(self, obj):
         return obj.cotisation.holder_name
+
+    @admin.display(description="reçu le", ordering="succeeded_at")
+    def paid_on(self, obj):
+        """The day staff entered for money received offline; the day Stripe took it otherwise."""
+        if obj.received_on:
+            return obj.received_on
+        return timezone.localdate(obj.succeeded_at) if obj.succeeded_at else None
 
     @admin.display(description="moyen de paiement")
     def method_label(self, obj):
@@ -553,6 +590,23 @@ class MembershipAdminGroup(ModelAdminGroup):
 
 
 modeladmin_register(MembershipAdminGroup)
+
+
+class MoneyActionFormatter(LogFormatter):
+    """« Paiement enregistré : Chèque de 45,00 € reçu le 03/12/2026… » in the history."""
+
+    def format_message(self, log_entry):
+        summary = (log_entry.data or {}).get("summary")
+        return f"{self.message} : {summary}" if summary else self.message
+
+
+@hooks.register("register_log_actions")
+def register_money_actions(actions):
+    for action, (label, message) in audit.ACTIONS.items():
+        formatter = type(
+            "MoneyActionFormatter", (MoneyActionFormatter,), {"label": label, "message": message}
+        )
+        actions.register_action(action)(formatter)
 
 
 @hooks.register("register_admin_urls")

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from catalogue.api import router as catalogue_router
 from catalogue.registrations.api import router as registration_router
 from catalogue.search.api import router as search_router
+from membership.api import public_router as membership_public_router
 from membership.api import router as membership_router
 
 api = NinjaAPI(
@@ -28,6 +29,7 @@ api.add_router("/", catalogue_router)
 api.add_router("/", registration_router)
 api.add_router("/search/", search_router)
 api.add_router("/me/", membership_router)
+api.add_router("/membership/", membership_public_router)
 
 
 # --------------------------------------------------------------------------- French errors

@@ -175,6 +175,7 @@ TABLE = [
     row("api/me/applications/",                               "GET",    "/api/me/applications/",                    401,         OK,          OK,          OK,          OK,          OK),
     row("api/search/",                                        "GET",    "/api/search/?q=session",                   OK,          OK,          OK,          OK,          OK,          OK),
     row("api/search/autocomplete/",                           "GET",    "/api/search/autocomplete/?q=ses",          OK,          OK,          OK,          OK,          OK,          OK),
+    row("api/membership/tariffs/",                            "GET",    "/api/membership/tariffs/",                 OK,          OK,          OK,          OK,          OK,          OK),
     row("api/me/",                                            "GET",    "/api/me/",                                 401,         OK,          OK,          OK,          OK,          OK),
     row("api/me/cotisations/",                                "GET",    "/api/me/cotisations/",                     401,         OK,          OK,          OK,          OK,          OK),
     row("api/me/receipts/<int:receipt_id>.pdf",               "GET",    "/api/me/receipts/{receipt}.pdf",           401,         404,         OK,          404,         404,         404),

@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 
 from membership.models import CotisationStatus, MemberCategory, Payment, PaymentStatus, ReceiptKind
+from membership.references import payment_reference
+from membership.services import association_identity
 from membership.years import membership_year
 
 from .factories import AttachmentFactory, OrganisationFactory, ProfileFactory, TariffFactory
@@ -80,14 +82,24 @@ def test_when_stripe_is_down_the_member_is_told_and_stays_on_the_portal(logged_i
     assert "momentanément indisponible" in response.content.decode()
 
 
-def test_without_stripe_the_page_offers_the_offline_way(logged_in, settings):
+def test_without_stripe_the_page_offers_the_offline_ways_as_the_normal_path(
+    logged_in, settings, paying_member
+):
     settings.PORTAIL_STRIPE_SECRET_KEY = ""
+    identity = association_identity()
+    identity.iban, identity.bic = "FR7630006000011234567890189", "AGRIFRPP882"
+    identity.save()
 
     page = logged_in.get(START).content.decode()
 
-    assert "pas disponible" in page
-    assert "chèque, virement ou mandat administratif" in page
-    assert "Payer 45,00 €" not in page
+    assert f"Régler la cotisation {membership_year()}</h1>" in page
+    assert "45,00 €" in page
+    assert payment_reference(year=membership_year(), user=paying_member) in page
+    assert "FR76 3000 6000 0112 3456 7890 189" in page and "AGRIFRPP882" in page
+    assert "Mandat administratif" in page and "Chèque" in page
+    assert "/adhesion/bulletin/" in page
+    for unavailable in ("disponible", "reviendrez", "Payer 45,00 €", "Stripe"):
+        assert unavailable not in page
 
 
 def test_the_pages_need_an_account(client, stripe_fake):

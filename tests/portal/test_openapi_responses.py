@@ -123,6 +123,7 @@ def requests(catalogue, member) -> list[tuple[str, str, dict, int]]:
         ("/api/search/", "/api/search/", {"q": "session", "type": "session"}, 200),
         ("/api/search/autocomplete/", "/api/search/autocomplete/", {"q": "Sess"}, 200),
         ("/api/me/", "/api/me/", {}, 200),
+        ("/api/membership/tariffs/", "/api/membership/tariffs/", {}, 200),
         ("/api/me/", "/api/me/", {"on": "pas une date"}, 422),
         ("/api/me/registrations/", "/api/me/registrations/", {}, 200),
         ("/api/me/applications/", "/api/me/applications/", {}, 200),
