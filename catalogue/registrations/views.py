@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from membership.payments import online_payment_enabled
 from membership.years import year_label
 
 from ..models import (
@@ -116,6 +117,7 @@ def register(request, session_id: int):
                         "error": error.message,
                         "year": year_label(year),
                         "pay_url": payment_url(year=year, next_url=next_url),
+                        "pay_online": online_payment_enabled(),
                     },
                     status=403,
                 )
