@@ -36,6 +36,8 @@ from catalogue.models import (
 )
 from membership.services import association_identity
 
+from .dues import load_dues
+
 PARIS = ZoneInfo("Europe/Paris")
 
 CATALOGUE_SLUG = "catalogue"
@@ -971,4 +973,5 @@ def load_demo(today=None):
     report.record("catalogue", created)
     for item in seed_items() + upcoming_items(today) + resource_items():
         _publish_item(catalogue, item, themes, audiences, people, report)
+    load_dues(report, today)
     return report
