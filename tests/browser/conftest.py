@@ -33,6 +33,8 @@ from django.db import connection, connections, transaction
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+# The member who pays offline, for every journey that starts from there.
+from tests.browser.dues import offline_member  # noqa: F401
 from tests.membership.stripe_fake import FakeStripe
 
 CHROMIUM = "/usr/bin/chromium"

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from catalogue.models import CatalogueIndexPage, ResourceArticlePage
 from catalogue.registrations.services import registration_create
 from home.demo import CATALOGUE_SLUG, load_demo
-from membership.models import MemberCategory
+from membership.models import MemberCategory, MembershipPage
 from membership.years import membership_year
 from tests.browser.axe import blocking_violations
 from tests.catalogue.factories import (
@@ -84,6 +84,7 @@ def test_every_page_type_and_member_page_passes_wcag_21_aa(journey):
         (visitor, closed_call.url, "Appel aux candidatures closes"),
         (visitor, article.url, "Article"),
         (visitor, "/recherche/?q=b%C3%A9n%C3%A9voles", "Recherche"),
+        (visitor, MembershipPage.objects.get().url, "Adhérer"),
         (visitor, reverse("account_login"), "Connexion"),
         (visitor, reverse("account_signup"), "Création de compte"),
         (adherent, reverse("membership:account"), "Mon espace"),

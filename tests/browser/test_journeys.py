@@ -29,13 +29,13 @@ from membership.models import (
     MemberCategory,
     OrganisationMembership,
     StripeEvent,
+    Tariff,
 )
 from membership.years import membership_year, year_label
 from tests.membership.factories import (
     CotisationFactory,
     OrganisationFactory,
     ProfileFactory,
-    TariffFactory,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -99,9 +99,14 @@ def test_a_session_from_its_writing_to_its_participants_export(
 
     load_demo()
     get_user_model().objects.create_superuser(**STAFF)
-    for year in (membership_year(), membership_year() + 1):
-        TariffFactory(year=year, category=MemberCategory.SMALL_COMMUNE, amount=Decimal("120.00"))
-        TariffFactory(year=year, category=MemberCategory.INDIVIDUAL, amount=Decimal("30.00"))
+    for year in (membership_year(), membership_year() + 1):  # over the demo's tariffs
+        for category, amount in (
+            (MemberCategory.SMALL_COMMUNE, "120.00"),
+            (MemberCategory.INDIVIDUAL, "30.00"),
+        ):
+            Tariff.objects.update_or_create(
+                year=year, category=category, defaults={"amount": Decimal(amount)}
+            )
     commune = OrganisationFactory(name=COMMUNE, town="Saillans", postcode="26340")
     bruno, chloe = (
         ProfileFactory(
