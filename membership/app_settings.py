@@ -3,9 +3,6 @@
 ``PORTAIL_MEMBERSHIP_YEAR_START_MONTH``   first month of a membership year (1 = calendar year)
 ``PORTAIL_MEMBERSHIP_REMINDER_DAYS``      days relative to the start of a membership year on
                                           which unpaid holders are reminded (negative = before)
-``PORTAIL_MEMBERSHIP_BANK_DETAILS``       IBAN / BIC printed on the membership form for transfers
-``PORTAIL_MEMBERSHIP_CHEQUE_PAYEE``       payee printed on the form for cheques (default: the
-                                          association's name from its site settings)
 ``PORTAIL_SITE_URL``                      absolute base of the links in emails and of Stripe's
                                           return URLs (fallbacks: ``SITE_URL``,
                                           ``WAGTAILADMIN_BASE_URL``)
@@ -14,7 +11,8 @@
 ``PORTAIL_STRIPE_API_BASE``               another Stripe API address, e.g. a fake in tests
                                           (``STRIPE_API_BASE``)
 
-Without both Stripe keys online payment is hidden and members pay offline.
+Without both Stripe keys online payment is hidden and members pay offline. The bank details
+(IBAN, BIC), the cheque order and address are the association's site settings, validated there.
 """
 
 from django.conf import settings
@@ -44,14 +42,6 @@ class AppSettings:
     @property
     def REMINDER_DAYS(self) -> list[int]:
         return [int(day) for day in self._get("REMINDER_DAYS", [-30])]
-
-    @property
-    def BANK_DETAILS(self) -> str:
-        return self._get("BANK_DETAILS", "")
-
-    @property
-    def CHEQUE_PAYEE(self) -> str:
-        return self._get("CHEQUE_PAYEE", "")
 
     @property
     def SITE_URL(self) -> str:
