@@ -71,12 +71,10 @@ class AmountUnknown(ValidationError):
         organisation: MemberOrganisation | None = None,
         identity: AssociationSettings | None = None,
     ):
-        self.reason, self.year, self.category, self.organisation = (
-            reason,
-            year,
-            category,
-            organisation,
-        )
+        self.reason = reason
+        self.year = year
+        self.category = category
+        self.organisation = organisation
         self.identity = identity or association_identity()
         super().__init__(self.member_message, code=reason)
 
