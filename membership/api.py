@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 
@@ -62,6 +62,11 @@ class CoverageOut(Schema):
     organisation_id: int | None
     organisation_name: str | None
     provisional_until: dt.date | None
+    renewing: bool = Field(
+        description="Covered by last year's cotisation during the grace period (« en "
+        "renouvellement »): this year is still to pay."
+    )
+    renewing_until: dt.date | None
 
 
 class MeOut(Schema):
@@ -121,6 +126,8 @@ def _coverage(user, on: dt.date) -> CoverageOut:
             organisation_id=None,
             organisation_name=None,
             provisional_until=None,
+            renewing=False,
+            renewing_until=None,
         )
     return CoverageOut(
         on=on,
@@ -131,7 +138,9 @@ def _coverage(user, on: dt.date) -> CoverageOut:
         cotisation_id=coverage.cotisation.pk,
         organisation_id=coverage.organisation.pk if coverage.organisation else None,
         organisation_name=coverage.organisation.name if coverage.organisation else None,
-        provisional_until=coverage.until,
+        provisional_until=coverage.until if coverage.is_provisional else None,
+        renewing=coverage.is_renewing,
+        renewing_until=coverage.until if coverage.is_renewing else None,
     )
 
 

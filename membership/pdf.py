@@ -18,8 +18,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .app_settings import app_settings
+from .formats import euros
 from .models import MemberCategory, PaymentMethod, Receipt, ReceiptKind
-from .services import euros
 from .years import year_label
 
 STYLES = getSampleStyleSheet()

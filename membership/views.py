@@ -105,6 +105,8 @@ def account_view(request: HttpRequest) -> HttpResponse:
         .exclude(user=user)
         .select_related("user", "user__member_profile", "organisation")
     )
+    # Next year's grace period does not cover next year: it only waits for its payment.
+    next_coverage = coverage_for(user, on=year_start(year + 1))
     holders = [("individuelle", "Adhésion individuelle", None)] + [
         (str(o.pk), o.name, o) for o in confirmed_organisations(user)
     ]
@@ -115,7 +117,9 @@ def account_view(request: HttpRequest) -> HttpResponse:
             "profile": profile_for(user),
             "account_sections": account_sections(request),
             "coverage": coverage_for(user, on=today),
-            "next_coverage": coverage_for(user, on=year_start(year + 1)),
+            "next_coverage": next_coverage
+            if next_coverage and not next_coverage.is_renewing
+            else None,
             "year": year,
             "year_label": year_label(year),
             "next_year": year + 1,
