@@ -921,7 +921,7 @@ def reminder_steps(*, year: int, rule: RenewalRule | None) -> list[tuple[str, dt
 
 
 def reminder_holders(
-    *, year: int, step: str | None = None
+    *, year: int, step: str | None = None, today: dt.date | None = None
 ) -> tuple[list, list[MemberOrganisation]]:
     """Who should be reminded to pay ``year``: last year's members and those who opened ``year``
     without paying, unless paid, provisional, money in flight, covered by a cotisation paid late
@@ -947,7 +947,7 @@ def reminder_holders(
         .exclude(pk__in=reminded.exclude(user=None).values("user_id"))
         .order_by("pk")
     )
-    on = max(timezone.localdate(), year_start(year))
+    on = max(today or timezone.localdate(), year_start(year))
     # Covered for ``year`` itself, not merely during last year's grace period.
     for_year = Q(year=year) | CotisationQuerySet.carried_over_q(year)
     users = [
@@ -973,7 +973,12 @@ def _ways_to_pay() -> list[str]:
 
 
 def reminder_send(
-    *, year: int, user=None, organisation: MemberOrganisation | None = None, step: str = ""
+    *,
+    year: int,
+    user=None,
+    organisation: MemberOrganisation | None = None,
+    step: str = "",
+    today: dt.date | None = None,
 ) -> bool:
     """Email one holder a reminder to pay ``year``, once per ``step`` of the schedule (a
     ``Reminder`` row records it), with the amount, the payment reference and the ways to pay.
@@ -996,6 +1001,7 @@ def reminder_send(
             amount = cotisation.amount if cotisation else (tariff.amount if tariff else None)
             rule = RenewalRule.objects.filter(category=category).first()
             grace_end = rule.grace_end(year) if rule else None
+            today = today or timezone.localdate()
             _send(
                 "membership/emails/reminder",
                 {
@@ -1006,9 +1012,7 @@ def reminder_send(
                     "amount": euros(amount) if amount is not None else "",
                     "payment_reference": payment_reference(year=year, **holder),
                     "ways_to_pay": _ways_to_pay(),
-                    "grace_end": grace_end
-                    if grace_end and timezone.localdate() <= grace_end
-                    else None,
+                    "grace_end": grace_end if grace_end and today <= grace_end else None,
                     "account_url": app_settings.SITE_URL + reverse("membership:account"),
                 },
                 recipients,
@@ -1041,13 +1045,15 @@ def reminders_send(*, today: dt.date | None = None, year: int | None = None) -> 
             for category in MemberCategory.values
         }
         for step in sorted({name for names in due.values() for name in names}):
-            users, organisations = reminder_holders(year=target, step=step)
-            for user in users:
-                if step in due[holder_category(user=user)]:
-                    sent += reminder_send(year=target, user=user, step=step)
-            for organisation in organisations:
-                if step in due[organisation.category]:
-                    sent += reminder_send(year=target, organisation=organisation, step=step)
+            users, organisations = reminder_holders(year=target, step=step, today=today)
+            holders = [{"user": user} for user in users if step in due[holder_category(user=user)]]
+            holders += [
+                {"organisation": organisation}
+                for organisation in organisations
+                if step in due[organisation.category]
+            ]
+            for holder in holders:
+                sent += reminder_send(year=target, step=step, today=today, **holder)
     return sent
 
 

@@ -34,6 +34,7 @@ from .models import (
     StripeEvent,
     Tariff,
     TaskFailure,
+    renewal_rules,
 )
 from .services import euros
 from .years import membership_year, year_label
@@ -96,9 +97,21 @@ class CurrentYearStatusMixin:
 
     @admin.display(description="cotisation de l’année")
     def current_status(self, obj):
-        year = membership_year()
-        cotisation = Cotisation.objects.live().filter(year=year, **{self.holder_field: obj}).first()
-        return cotisation.get_status_display() if cotisation else "—"
+        today = timezone.localdate()
+        year = membership_year(today)
+        holder = {self.holder_field: obj}
+        cotisation = Cotisation.objects.live().filter(year=year, **holder).first()
+        if cotisation:
+            return cotisation.get_status_display()
+        rules = renewal_rules()
+        carried = Cotisation.objects.filter(
+            Cotisation.objects.carried_over_q(year, rules), **holder
+        )
+        if carried.exists():
+            return f"Payée en {year_label(year - 1)} pour {year_label(year)}"
+        if Cotisation.objects.filter(Cotisation.objects.grace_q(today, rules), **holder).exists():
+            return "En renouvellement"
+        return "—"
 
 
 class MemberOrganisationAdmin(CurrentYearStatusMixin, LocalisedExportModelAdmin):
@@ -709,6 +722,18 @@ def register_membership_admin_urls():
 # --------------------------------------------------------------------------- dashboard
 
 
+def renewal_counts(year: int) -> dict:
+    """Of last year's members (holders of a paid cotisation), how many renewed: paid ``year``, or
+    paid last year late enough to cover it."""
+    last_year = Cotisation.objects.filter(year=year - 1, status=CotisationStatus.PAID)
+    renewed = Cotisation.objects.filter(
+        Q(year=year, status=CotisationStatus.PAID) | Cotisation.objects.carried_over_q(year)
+    )
+    members = set(last_year.values_list("organisation_id", "user_id"))
+    renewed_holders = members & set(renewed.values_list("organisation_id", "user_id"))
+    return {"members": len(members), "renewed": len(renewed_holders)}
+
+
 class CotisationsPanel(Component):
     """This year's cotisations on the admin home page: paid, pending, amount collected."""
 
@@ -737,6 +762,7 @@ class CotisationsPanel(Component):
         return {
             "year_label": year_label(year),
             "counts": counts,
+            "renewal": renewal_counts(year),
             "collected": euros(amount),
             "paid_url": f"{index}?year={year}&status__exact=paid",
             # The count takes in the money on its way (SEPA debit, transfer): so does the list.

@@ -27,7 +27,13 @@ from membership.models import (
 )
 from membership.years import year_end
 
-from .factories import CotisationFactory, OrganisationFactory, UserFactory
+from .factories import (
+    AttachmentFactory,
+    CotisationFactory,
+    OrganisationFactory,
+    TariffFactory,
+    UserFactory,
+)
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -442,3 +448,44 @@ def test_staff_without_the_permission_cannot_download(client, identity, staff):
     client.force_login(UserFactory(is_staff=True))
     response = client.get(reverse("membership_invoice_pdf", args=[invoice.pk]))
     assert response.status_code in {302, 403}
+
+
+# --------------------------------------------------------------------------- member's area
+
+
+@pytest.mark.django_db
+def test_a_referent_records_the_references_in_their_area(client):
+    year = timezone.localdate().year
+    organisation = OrganisationFactory(name="Commune de Felletin")
+    TariffFactory(year=year, category=organisation.category, amount=Decimal("80.00"))
+    referent = AttachmentFactory(organisation=organisation, is_referent=True).user
+    client.force_login(referent)
+    url = reverse("membership:public_references", args=[organisation.pk])
+    assert url in client.get(reverse("membership:account")).content.decode()
+
+    bad = client.post(url, {"siret": "21230096600019", "commitment_number": "EJ 5"})
+    assert "Ce SIRET n’est pas valide" in bad.content.decode()
+    assert not organisation.cotisations.exists()
+
+    response = client.post(
+        url,
+        {
+            "purchase_order_number": "BC-3",
+            "commitment_number": "EJ 5",
+            "chorus_service_code": "",
+            "siret": "21230096600018",
+        },
+    )
+    assert response.status_code == 302
+    cotisation = organisation.cotisations.get(year=year)
+    assert (cotisation.purchase_order_number, cotisation.commitment_number) == ("BC-3", "EJ 5")
+
+
+@pytest.mark.django_db
+def test_only_referents_record_an_organisations_references(client):
+    organisation = OrganisationFactory()
+    member = AttachmentFactory(organisation=organisation).user
+    client.force_login(member)
+    url = reverse("membership:public_references", args=[organisation.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"commitment_number": "EJ"}).status_code == 404
