@@ -495,3 +495,17 @@ def test_only_referents_record_an_organisations_references(client):
     url = reverse("membership:public_references", args=[organisation.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"commitment_number": "EJ"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_persons_invoice_form_asks_no_public_references(client, identity, staff):
+    client.force_login(staff)
+    cotisation = CotisationFactory(year=timezone.localdate().year)
+    url = reverse("membership_invoice_issue", args=[cotisation.pk])
+    page = client.get(url).content.decode()
+    assert "cover_until" in page and "commitment_number" not in page
+
+    assert client.post(url, {"cover_until": ""}).status_code == 302
+    invoice = Invoice.objects.get()
+    assert (invoice.buyer_siret, invoice.commitment_number) == ("", "")
+    embedded_xml(invoice)
