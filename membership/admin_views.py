@@ -3,6 +3,8 @@ grant provisional coverage, decide an attachment, download a receipt; and the li
 that every staff list of the portal shares."""
 
 import datetime as dt
+import zipfile
+from io import BytesIO
 from itertools import chain
 
 from django import forms
@@ -24,9 +26,10 @@ from wagtail_modeladmin.views import IndexView
 
 from . import services, task_failures
 from .dues import AmountUnknown, amount_due
-from .forms import OfflinePaymentForm, ProvisionalGrantForm
+from .forms import InvoiceBatchForm, InvoiceIssueForm, OfflinePaymentForm, ProvisionalGrantForm
 from .models import (
     Cotisation,
+    Invoice,
     MemberOrganisation,
     OrganisationMembership,
     Receipt,
@@ -361,3 +364,130 @@ def receipt_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(
         receipt_pdf(receipt, identity=identity), f"recu-{receipt.display_number}.pdf"
     )
+
+
+# --------------------------------------------------------------------------- invoices
+
+
+def invoices_index_url() -> str:
+    return reverse("membership_invoice_modeladmin_index")
+
+
+class InvoiceIssueView(StaffFormView):
+    """Issue a cotisation's Factur-X invoice with the public body's references; the holder is
+    covered provisionally from then on."""
+
+    permission = "membership.add_invoice"
+    header_icon = "doc-full"
+    form_class = InvoiceIssueForm
+    submit_button_label = "Émettre la facture"
+
+    def setup(self, request, *args, pk: int, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cotisation = get_object_or_404(
+            Cotisation.objects.select_related("organisation", "user"), pk=pk
+        )
+
+    def get_page_title(self):
+        return f"Facture : cotisation {self.cotisation.year} de {self.cotisation.holder_name}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cotisation": self.cotisation}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if self.cotisation.organisation_id:
+                    services.public_references_record(
+                        cotisation=self.cotisation,
+                        purchase_order_number=data["purchase_order_number"],
+                        commitment_number=data["commitment_number"],
+                        chorus_service_code=data["chorus_service_code"],
+                        siret=data["siret"],
+                    )
+                invoice = services.invoice_issue(
+                    cotisation=self.cotisation,
+                    issued_by=self.request.user,
+                    cover_until=data["cover_until"],
+                    identity=services.association_identity(self.request),
+                )
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        self.cotisation.refresh_from_db()
+        covered = (
+            f" ; couverture provisoire jusqu’au {self.cotisation.provisional_until:%d/%m/%Y}"
+            if self.cotisation.provisional_until and self.cotisation.status == "provisional"
+            else ""
+        )
+        messages.success(
+            self.request,
+            f"Facture n° {invoice.display_number} émise pour {invoice.buyer_name}{covered}.",
+        )
+        return redirect(invoices_index_url())
+
+
+class InvoiceCreditView(StaffFormView):
+    """Cancel an invoice by a credit note (a wrong reference, a cotisation given up)."""
+
+    permission = "membership.add_invoice"
+    header_icon = "cross"
+    form_class = forms.Form
+    submit_button_label = "Émettre l’avoir"
+
+    def setup(self, request, *args, pk: int, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.invoice = get_object_or_404(Invoice.objects.defer("document"), pk=pk)
+
+    def get_page_title(self):
+        return f"Avoir sur la facture n° {self.invoice.display_number} ({self.invoice.buyer_name})"
+
+    def form_valid(self, form):
+        try:
+            note = services.invoice_credit(
+                invoice=self.invoice,
+                issued_by=self.request.user,
+                identity=services.association_identity(self.request),
+            )
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        messages.success(
+            self.request,
+            f"Avoir n° {note.display_number} émis : la facture n° "
+            f"{self.invoice.display_number} est annulée.",
+        )
+        return redirect(invoices_index_url())
+
+
+class InvoiceBatchView(StaffFormView):
+    """Download the chosen invoices and credit notes as one zip, to deposit on Chorus Pro."""
+
+    permission = "membership.view_invoice"
+    header_icon = "download"
+    form_class = InvoiceBatchForm
+    submit_button_label = "Télécharger le lot (zip)"
+    page_title = "Télécharger des factures"
+
+    def get_initial(self):
+        return {"invoices": self.request.GET.getlist("pk")}
+
+    def form_valid(self, form):
+        invoices = form.cleaned_data["invoices"]
+        response = HttpResponse(invoices_zip(invoices), content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="factures.zip"'
+        return response
+
+
+def invoices_zip(invoices) -> bytes:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for invoice in invoices:
+            archive.writestr(invoice.filename, bytes(invoice.document))
+    return buffer.getvalue()
+
+
+def invoice_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invoice as issued: its stored Factur-X file, never drawn again."""
+    _require(request, "membership.view_invoice")
+    invoice = get_object_or_404(Invoice, pk=pk)
+    return pdf_response(bytes(invoice.document), invoice.filename)

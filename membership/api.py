@@ -75,6 +75,11 @@ class CoverageOut(Schema):
         description="La référence à indiquer sur un virement ou un chèque : celle de la "
         "cotisation qui couvre la personne, ou de sa cotisation individuelle."
     )
+    renewing: bool = Field(
+        description="Couvert(e) par la cotisation de l'année précédente pendant le délai de "
+        "renouvellement (« en renouvellement ») : l'année en cours reste à régler."
+    )
+    renewing_until: dt.date | None
 
 
 class DueOut(Schema):
@@ -180,11 +185,24 @@ def _coverage(user, on: dt.date, own: dues.Due) -> CoverageOut:
             amount_due=Decimal(0) if own.settled else own.amount,
             amount_due_message=own.problem.member_message if own.problem else None,
             payment_reference=own.reference,
+            renewing=False,
+            renewing_until=None,
         )
+    if coverage.is_renewing:
+        # Last year's cotisation covers through the grace period: this year's is still to pay.
+        to_pay = {
+            "amount_due": Decimal(0) if own.settled else own.amount,
+            "amount_due_message": own.problem.member_message if own.problem else None,
+            "payment_reference": own.reference,
+        }
+    else:
+        to_pay = {
+            "amount_due": Decimal(0),
+            "amount_due_message": None,
+            "payment_reference": coverage.cotisation.payment_reference,
+        }
     return CoverageOut(
-        amount_due=Decimal(0),
-        amount_due_message=None,
-        payment_reference=coverage.cotisation.payment_reference,
+        **to_pay,
         on=on,
         year=year,
         year_label=year_label(year),
@@ -193,7 +211,9 @@ def _coverage(user, on: dt.date, own: dues.Due) -> CoverageOut:
         cotisation_id=coverage.cotisation.pk,
         organisation_id=coverage.organisation.pk if coverage.organisation else None,
         organisation_name=coverage.organisation.name if coverage.organisation else None,
-        provisional_until=coverage.until,
+        provisional_until=coverage.until if coverage.is_provisional else None,
+        renewing=coverage.is_renewing,
+        renewing_until=coverage.until if coverage.is_renewing else None,
     )
 
 

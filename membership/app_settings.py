@@ -3,6 +3,10 @@
 ``PORTAIL_MEMBERSHIP_YEAR_START_MONTH``   first month of a membership year (1 = calendar year)
 ``PORTAIL_MEMBERSHIP_REMINDER_DAYS``      days relative to the start of a membership year on
                                           which unpaid holders are reminded (negative = before)
+``PORTAIL_MEMBERSHIP_INVOICE_PAYMENT_DAYS``  days an invoice gives to pay (default 30, the
+                                          legal delay of public bodies)
+``PORTAIL_MEMBERSHIP_INVOICE_COVER_DAYS``  days of provisional coverage an invoice grants by
+                                          default (60), at most to the end of its year
 ``PORTAIL_SITE_URL``                      absolute base of the links in emails and of Stripe's
                                           return URLs (fallbacks: ``SITE_URL``,
                                           ``WAGTAILADMIN_BASE_URL``)
@@ -42,6 +46,14 @@ class AppSettings:
     @property
     def REMINDER_DAYS(self) -> list[int]:
         return [int(day) for day in self._get("REMINDER_DAYS", [-30])]
+
+    @property
+    def INVOICE_PAYMENT_DAYS(self) -> int:
+        return int(self._get("INVOICE_PAYMENT_DAYS", 30))
+
+    @property
+    def INVOICE_COVER_DAYS(self) -> int:
+        return int(self._get("INVOICE_COVER_DAYS", 60))
 
     @property
     def SITE_URL(self) -> str:

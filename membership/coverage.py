@@ -3,10 +3,10 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from .models import Cotisation, CotisationStatus, MemberOrganisation
+from .models import Cotisation, CotisationStatus, MemberOrganisation, RenewalRule
+from .years import membership_year
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,22 @@ class Coverage:
         return self.cotisation.status == CotisationStatus.PROVISIONAL
 
     @property
+    def is_renewing(self) -> bool:
+        """Covered by last year's cotisation during its category's grace period (« en
+        renouvellement »), not by one that covers this year."""
+        if self.cotisation.year >= membership_year(self.on):
+            return False
+        rule = RenewalRule.objects.filter(category=self.cotisation.category).first()
+        return not (rule and rule.covers_next_year(self.cotisation))
+
+    @property
     def until(self) -> dt.date | None:
-        return self.cotisation.provisional_until if self.is_provisional else None
+        if self.is_provisional:
+            return self.cotisation.provisional_until
+        if self.is_renewing:
+            rule = RenewalRule.objects.get(category=self.cotisation.category)
+            return rule.grace_end(membership_year(self.on))
+        return None
 
     @property
     def description(self) -> str:
@@ -38,6 +52,8 @@ class Coverage:
         )
         if self.is_provisional:
             return f"{through}, à titre provisoire jusqu’au {self.until:%d/%m/%Y}"
+        if self.is_renewing:
+            return f"{through} de l’an dernier, en renouvellement jusqu’au {self.until:%d/%m/%Y}"
         return through
 
 
@@ -46,24 +62,34 @@ def coverage_for(user, on: dt.date | None = None) -> Coverage | None:
 
     Covered means: their own paid cotisation for the membership year of that date, or a paid
     cotisation of an organisation they are confirmed attached to, or a provisional one still
-    running on that date. A paid cotisation is preferred to a provisional one, the person's own to
-    an organisation's.
+    running on that date, or last year's paid late enough to cover this year too, or during the
+    grace period of its category (see ``CotisationQuerySet.covering``). This year's paid
+    cotisation is preferred, then last year's that covers this year, a provisional one, the grace
+    period; the person's own to an organisation's.
     """
     if user is None or not user.is_authenticated:
         return None
     on = on or timezone.localdate()
-    cotisation = (
-        Cotisation.objects.covering(user, on=on)
-        .select_related("organisation", "user")
-        .order_by(
-            Case(
-                When(status=CotisationStatus.PAID, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            Case(When(user=user, then=Value(0)), default=Value(1), output_field=IntegerField()),
-            "pk",
+    candidates = [
+        Coverage(cotisation=cotisation, on=on)
+        for cotisation in Cotisation.objects.covering(user, on=on).select_related(
+            "organisation", "user"
         )
-        .first()
-    )
-    return Coverage(cotisation=cotisation, on=on) if cotisation else None
+    ]
+
+    def preference(coverage: Coverage) -> tuple:
+        cotisation = coverage.cotisation
+        if coverage.is_provisional:
+            rank = 2
+        elif coverage.is_renewing:
+            rank = 3
+        else:
+            rank = (
+                0
+                if cotisation.status == CotisationStatus.PAID
+                and cotisation.year >= (membership_year(on))
+                else 1
+            )
+        return rank, cotisation.user_id != user.pk, cotisation.pk
+
+    return min(candidates, key=preference, default=None)

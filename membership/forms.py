@@ -6,11 +6,18 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from .models import (
     INDIVIDUAL_CATEGORIES,
     Cotisation,
+    Invoice,
     MemberCategory,
     MemberOrganisation,
     MemberProfile,
     PaymentMethod,
     PaymentStatus,
+)
+from .validators import (
+    validate_chorus_service_code,
+    validate_commitment_number,
+    validate_purchase_order_number,
+    validate_siret,
 )
 from .years import YEAR_VALIDATORS
 
@@ -179,3 +186,88 @@ class CotisationAdminForm(WagtailAdminModelForm):
     def _has_money(self) -> bool:
         no_money = [PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.EXPIRED]
         return self.instance.payments.exclude(status__in=no_money).exists()
+
+
+class PublicReferencesForm(forms.Form):
+    """A public body's references for its invoice: purchase order, legal commitment, Chorus Pro
+    service code and SIRET. Checked again by ``services.public_references_record``."""
+
+    purchase_order_number = forms.CharField(
+        label="Numéro de bon de commande",
+        max_length=50,
+        required=False,
+        validators=[validate_purchase_order_number],
+    )
+    commitment_number = forms.CharField(
+        label="Numéro d’engagement juridique",
+        max_length=50,
+        required=False,
+        validators=[validate_commitment_number],
+        help_text="Le numéro que l’organisme public donne à sa commande (Chorus Pro l’exige "
+        "quand l’organisme l’impose).",
+    )
+    chorus_service_code = forms.CharField(
+        label="Code service Chorus Pro",
+        max_length=100,
+        required=False,
+        validators=[validate_chorus_service_code],
+        help_text="Seulement si l’organisme en exige un.",
+    )
+    siret = forms.CharField(
+        label="SIRET de l’organisation", max_length=17, required=False, validators=[validate_siret]
+    )
+
+    REFERENCE_FIELDS = [
+        "purchase_order_number",
+        "commitment_number",
+        "chorus_service_code",
+        "siret",
+    ]
+
+    def __init__(self, *args, cotisation: Cotisation, **kwargs):
+        organisation = cotisation.organisation
+        if organisation is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "purchase_order_number": cotisation.purchase_order_number,
+                    "commitment_number": cotisation.commitment_number,
+                    "chorus_service_code": organisation.chorus_service_code,
+                    "siret": organisation.siret,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+
+class InvoiceIssueForm(PublicReferencesForm):
+    """Staff: the references to print, and how long the invoice covers the holder."""
+
+    cover_until = forms.DateField(
+        label="Couverture provisoire jusqu’au",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Vide : la durée par défaut du site. Sans objet si la cotisation est payée.",
+    )
+
+    def __init__(self, *args, cotisation: Cotisation, **kwargs):
+        super().__init__(*args, cotisation=cotisation, **kwargs)
+        if cotisation.organisation_id is None:  # a person's invoice carries no public references
+            for name in self.REFERENCE_FIELDS:
+                del self.fields[name]
+
+
+class InvoiceBatchForm(forms.Form):
+    invoices = forms.ModelMultipleChoiceField(
+        label="Factures et avoirs",
+        queryset=Invoice.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Le lot se dépose tel quel sur Chorus Pro (dépôt de factures Factur-X).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["invoices"]
+        field.queryset = Invoice.objects.select_related("cotisation").defer("document")
+        field.label_from_instance = lambda invoice: (
+            f"{invoice} · {invoice.buyer_name} · {invoice.issued_on:%d/%m/%Y}"
+        )

@@ -20,8 +20,16 @@ from wagtail.models import Page
 
 from .formats import euros, rate_euros
 from .references import payment_reference
-from .validators import validate_bic, validate_iban, validate_phone, validate_siret
-from .years import YEAR_VALIDATORS, membership_year
+from .validators import (
+    validate_bic,
+    validate_chorus_service_code,
+    validate_commitment_number,
+    validate_iban,
+    validate_phone,
+    validate_purchase_order_number,
+    validate_siret,
+)
+from .years import YEAR_VALIDATORS, date_in_year, membership_year
 
 
 class MemberCategory(models.TextChoices):
@@ -244,6 +252,13 @@ class MemberOrganisation(models.Model):
     postcode = models.CharField("code postal", max_length=10, blank=True)
     town = models.CharField("commune", max_length=100, blank=True)
     billing_email = models.EmailField("courriel de facturation", blank=True)
+    chorus_service_code = models.CharField(
+        "code service Chorus Pro",
+        max_length=100,
+        blank=True,
+        validators=[validate_chorus_service_code],
+        help_text="Si l’organisme public en exige un pour recevoir ses factures.",
+    )
     category = models.CharField(
         "catégorie d’adhérent",
         max_length=30,
@@ -276,6 +291,7 @@ class MemberOrganisation(models.Model):
     def clean(self):
         # Stored without spaces (pasted ones may be no-break spaces) so that searching finds it.
         self.siret = "".join(self.siret.split())
+        self.chorus_service_code = self.chorus_service_code.strip()
 
     @property
     def postal_address(self) -> str:
@@ -354,6 +370,130 @@ class CotisationStatus(models.TextChoices):
         return [cls.FAILED, cls.CANCELLED]
 
 
+def validate_day_month(value: str) -> None:
+    """« JJ/MM », a day that every year has (no 29 February)."""
+    try:
+        parse_day_month(value)
+    except ValueError:
+        raise ValidationError(
+            "Indiquez un jour et un mois sous la forme JJ/MM, par exemple 01/10 (le 29/02 "
+            "n’existe pas chaque année).",
+            code="day_month",
+        ) from None
+
+
+def parse_day_month(value: str) -> tuple[int, int]:
+    day, month = (int(part) for part in value.strip().split("/"))
+    dt.date(2001, month, day)  # a year without 29 February
+    return day, month
+
+
+def validate_reminder_days(value: str) -> None:
+    try:
+        parse_reminder_days(value)
+    except ValueError:
+        raise ValidationError(
+            "Indiquez des nombres de jours séparés par des virgules, négatifs avant le début de "
+            "l’année d’adhésion : par exemple « -30, 0 ».",
+            code="reminder_days",
+        ) from None
+
+
+def parse_reminder_days(value: str) -> list[int]:
+    days = [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+    if any(not -366 <= day <= 366 for day in days):
+        raise ValueError(value)
+    return sorted(set(days))
+
+
+class RenewalRule(models.Model):
+    """How one member category renews: early payment for next year, grace period, reminders."""
+
+    category = models.CharField(
+        "catégorie", max_length=30, choices=MemberCategory.choices, unique=True
+    )
+    next_year_from = models.CharField(
+        "payée à partir du (JJ/MM), couvre aussi l’année suivante",
+        max_length=5,
+        blank=True,
+        validators=[validate_day_month],
+        help_text="Par exemple 01/10 : une cotisation payée à partir du 1er octobre couvre "
+        "aussi toute l’année d’adhésion suivante. Vide : pas de report.",
+    )
+    grace_until = models.CharField(
+        "délai de renouvellement jusqu’au (JJ/MM)",
+        max_length=5,
+        blank=True,
+        validators=[validate_day_month],
+        help_text="Une personne couverte l’an dernier le reste, « en renouvellement », jusqu’à "
+        "ce jour de la nouvelle année. Vide : pas de délai.",
+    )
+    reminder_days = models.CharField(
+        "relances (jours par rapport au début de l’année)",
+        max_length=100,
+        blank=True,
+        validators=[validate_reminder_days],
+        help_text="Par exemple « -30, 0 » : un mois avant la nouvelle année et le jour où elle "
+        "commence. Vide : les jours par défaut du site.",
+    )
+    remind_at_grace_end = models.BooleanField(
+        "relancer aussi à la fin du délai de renouvellement", default=False
+    )
+
+    panels = [
+        FieldPanel("category"),
+        FieldPanel("next_year_from"),
+        FieldPanel("grace_until"),
+        FieldPanel("reminder_days"),
+        FieldPanel("remind_at_grace_end"),
+    ]
+
+    class Meta:
+        ordering = ["category"]
+        verbose_name = "règle de renouvellement"
+        verbose_name_plural = "règles de renouvellement"
+
+    def __str__(self):
+        return f"Renouvellement · {self.get_category_display()}"
+
+    def clean(self):
+        self.next_year_from = self.next_year_from.strip()
+        self.grace_until = self.grace_until.strip()
+        if self.remind_at_grace_end and not self.grace_until:
+            raise ValidationError(
+                {"remind_at_grace_end": "Indiquez d’abord la fin du délai de renouvellement."}
+            )
+
+    def next_year_from_date(self, year: int) -> dt.date | None:
+        """The first day on which a cotisation for ``year`` also covers ``year + 1``."""
+        return (
+            date_in_year(year, *parse_day_month(self.next_year_from))
+            if self.next_year_from
+            else None
+        )
+
+    def grace_end(self, year: int) -> dt.date | None:
+        """The last day of ``year`` on which last year's members are still covered."""
+        return date_in_year(year, *parse_day_month(self.grace_until)) if self.grace_until else None
+
+    def covers_next_year(self, cotisation: "Cotisation") -> bool:
+        start = self.next_year_from_date(cotisation.year)
+        return bool(
+            start
+            and cotisation.status == CotisationStatus.PAID
+            and cotisation.paid_at
+            and timezone.localdate(cotisation.paid_at) >= start
+        )
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def renewal_rules() -> dict[str, RenewalRule]:
+    return {rule.category: rule for rule in RenewalRule.objects.all()}
+
+
 class CotisationQuerySet(models.QuerySet):
     def live(self):
         return self.exclude(status__in=CotisationStatus.dead())
@@ -365,18 +505,60 @@ class CotisationQuerySet(models.QuerySet):
             self.filter(user=user) if user is not None else self.filter(organisation=organisation)
         )
 
+    @staticmethod
+    def carried_over_q(year: int, rules: dict[str, RenewalRule] | None = None) -> Q:
+        """Cotisations of ``year - 1`` paid late enough in it to cover ``year`` as well."""
+        rules = renewal_rules() if rules is None else rules
+        condition = Q(pk__in=[])
+        for rule in rules.values():
+            start = rule.next_year_from_date(year - 1)
+            if start:
+                condition |= Q(
+                    year=year - 1,
+                    status=CotisationStatus.PAID,
+                    category=rule.category,
+                    paid_at__gte=_midnight(start),
+                )
+        return condition
+
+    @staticmethod
+    def grace_q(on: dt.date, rules: dict[str, RenewalRule] | None = None) -> Q:
+        """Last year's paid cotisations whose category's grace period still runs on ``on``."""
+        rules = renewal_rules() if rules is None else rules
+        year = membership_year(on)
+        categories = [
+            rule.category
+            for rule in rules.values()
+            if rule.grace_end(year) and on <= rule.grace_end(year)
+        ]
+        if not categories:
+            return Q(pk__in=[])
+        return Q(year=year - 1, status=CotisationStatus.PAID, category__in=categories)
+
+    def settling(self, year: int):
+        """Cotisations that settle ``year`` for their holder, who is not to be reminded: that
+        year's, unless pending or dead, or last year's paid late enough in it to cover ``year``."""
+        return self.filter(
+            (Q(year=year) & ~Q(status__in=[CotisationStatus.PENDING, *CotisationStatus.dead()]))
+            | self.carried_over_q(year)
+        )
+
     def covering(self, user, on: dt.date | None = None):
         """Cotisations that cover ``user`` on the date ``on``: their own or a confirmed organisation's,
-        paid, or provisional until that date at least."""
+        paid, or provisional until that date at least; last year's when paid late enough in it
+        (its category's renewal rule) or while its category's grace period runs."""
         on = on or timezone.localdate()
+        year = membership_year(on)
+        rules = renewal_rules()
         confirmed_organisations = OrganisationMembership.objects.filter(
             user=user, status=AttachmentStatus.CONFIRMED
         ).values("organisation_id")
         return self.filter(
             Q(user=user) | Q(organisation__in=confirmed_organisations),
-            Q(status=CotisationStatus.PAID)
-            | Q(status=CotisationStatus.PROVISIONAL, provisional_until__gte=on),
-            year=membership_year(on),
+            Q(year=year, status=CotisationStatus.PAID)
+            | Q(year=year, status=CotisationStatus.PROVISIONAL, provisional_until__gte=on)
+            | self.carried_over_q(year, rules)
+            | self.grace_q(on, rules),
         )
 
 
@@ -428,6 +610,20 @@ class Cotisation(models.Model):
         help_text="Remboursement partiel, paiement en double… : l’équipe doit regarder.",
     )
     staff_note = models.TextField("note de l’équipe", blank=True)
+    purchase_order_number = models.CharField(
+        "numéro de bon de commande",
+        max_length=50,
+        blank=True,
+        validators=[validate_purchase_order_number],
+    )
+    commitment_number = models.CharField(
+        "numéro d’engagement juridique",
+        max_length=50,
+        blank=True,
+        validators=[validate_commitment_number],
+        help_text="Donné par l’organisme public ; Chorus Pro refuse une facture qui l’omet "
+        "quand il est exigé.",
+    )
 
     objects = CotisationQuerySet.as_manager()
 
@@ -686,7 +882,8 @@ class Receipt(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder sent to a holder who has not paid a year's cotisation; at most one per year."""
+    """A reminder sent to a holder who has not paid a year's cotisation; once per step of the
+    schedule (one month before the year, its first day, the end of the grace period…)."""
 
     organisation = models.ForeignKey(
         MemberOrganisation,
@@ -703,6 +900,8 @@ class Reminder(models.Model):
         related_name="cotisation_reminders",
     )
     year = models.PositiveIntegerField("année")
+    # « J-30 », « J+0 », « fin du délai »; empty for a reminder staff sent for the whole year.
+    step = models.CharField("étape", max_length=30, blank=True, default="")
     sent_at = models.DateTimeField("envoyé le", default=timezone.now)
     recipients = models.TextField("destinataires", blank=True)
 
@@ -718,19 +917,93 @@ class Reminder(models.Model):
                 violation_error_message="Une relance a un seul destinataire : une organisation ou une personne.",
             ),
             models.UniqueConstraint(
-                fields=["organisation", "year"],
+                fields=["organisation", "year", "step"],
                 condition=Q(organisation__isnull=False),
-                name="reminder_once_per_organisation_year",
+                name="reminder_once_per_organisation_year_step",
             ),
             models.UniqueConstraint(
-                fields=["user", "year"],
+                fields=["user", "year", "step"],
                 condition=Q(user__isnull=False),
-                name="reminder_once_per_user_year",
+                name="reminder_once_per_user_year_step",
             ),
         ]
 
     def __str__(self):
-        return f"Relance {self.year} · {self.organisation or self.user}"
+        step = f" ({self.step})" if self.step else ""
+        return f"Relance {self.year}{step} · {self.organisation or self.user}"
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", "Facture"
+    CREDIT_NOTE = "credit_note", "Avoir"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def uncredited(self):
+        """Invoices (not credit notes) that no credit note cancels."""
+        return self.filter(kind=InvoiceKind.INVOICE, credit_note__isnull=True)
+
+
+class Invoice(models.Model):
+    """A numbered invoice (or credit note) for a cotisation, kept as the Factur-X file issued:
+    a legal record, never edited nor deleted; a mistake is corrected by a credit note."""
+
+    series = models.CharField("série", max_length=20)
+    number = models.PositiveIntegerField("numéro")
+    kind = models.CharField(
+        "type", max_length=20, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE
+    )
+    cotisation = models.ForeignKey(
+        Cotisation, on_delete=models.PROTECT, related_name="invoices", verbose_name="cotisation"
+    )
+    credits = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_note",
+        verbose_name="avoir sur la facture",
+    )
+    amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
+    issued_on = models.DateField("émise le")
+    due_on = models.DateField("à payer avant le")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="émise par",
+    )
+    buyer_name = models.CharField("client", max_length=300)
+    buyer_address = models.TextField("adresse du client", blank=True)
+    buyer_siret = models.CharField("SIRET du client", max_length=14, blank=True)
+    chorus_service_code = models.CharField("code service", max_length=100, blank=True)
+    commitment_number = models.CharField("engagement juridique", max_length=50, blank=True)
+    purchase_order_number = models.CharField("bon de commande", max_length=50, blank=True)
+    payment_reference = models.CharField("référence de paiement", max_length=40, blank=True)
+    document = models.BinaryField("fichier Factur-X", editable=False)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-series", "-number"]
+        verbose_name = "facture"
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="invoice_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} n° {self.display_number}"
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.series}-{self.number:06d}"
+
+    @property
+    def filename(self) -> str:
+        prefix = "avoir" if self.kind == InvoiceKind.CREDIT_NOTE else "facture"
+        return f"{prefix}-{self.display_number}.pdf"
 
 
 @register_setting(icon="group")
@@ -771,10 +1044,23 @@ class AssociationSettings(BaseSiteSetting):
         blank=True,
         help_text="Par défaut : l’adresse postale de l’association.",
     )
+    vat_exemption = models.CharField(
+        "mention de TVA",
+        max_length=200,
+        default="TVA non applicable, art. 261-7-1° du CGI",
+        help_text="Imprimée sur les factures : les cotisations d’une association sans but "
+        "lucratif sont exonérées de TVA.",
+    )
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("legal_form"), FieldPanel("siret"), FieldPanel("rna")],
+            [
+                FieldPanel("name"),
+                FieldPanel("legal_form"),
+                FieldPanel("siret"),
+                FieldPanel("rna"),
+                FieldPanel("vat_exemption"),
+            ],
             heading="Identité",
         ),
         MultiFieldPanel(

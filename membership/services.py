@@ -18,19 +18,25 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from wagtail.log_actions import log
 
 from . import audit, emails, signals
 from .app_settings import app_settings
-from .dues import AmountUnknown, amount_due, holder_category
+from .dues import amount_due, due_for, holder_category, payment_ways
 from .formats import euros as euros
 from .identity import association_identity as association_identity
 from .identity import email_sender as email_sender
 from .identity import email_subject as email_subject
+from .invoice_documents import facturx_document
 from .models import (
     AttachmentStatus,
     Cotisation,
+    CotisationQuerySet,
     CotisationStatus,
     DisputeStatus,
+    Invoice,
+    InvoiceKind,
+    MemberCategory,
     MemberOrganisation,
     MemberProfile,
     OrganisationMembership,
@@ -41,6 +47,9 @@ from .models import (
     ReceiptKind,
     ReceiptSequence,
     Reminder,
+    RenewalRule,
+    parse_reminder_days,
+    renewal_rules,
 )
 from .years import membership_year, year_end, year_label, year_start
 
@@ -196,7 +205,8 @@ def provisional_grant(*, cotisation: Cotisation, until: dt.date, granted_by) -> 
 @transaction.atomic
 def cotisation_cancel(*, cotisation: Cotisation, cancelled_by=None) -> None:
     """Cancel a cotisation nobody paid (wrong holder, wrong year); frees the holder's year.
-    Written to the audit log."""
+    Written to the audit log. Its invoice, if one was issued, is cancelled by a credit note.
+    """
     cotisation = _locked_cotisation(cotisation.pk)
     if cotisation.payments.filter(status__in=[P.AWAITING_FUNDS, P.SUCCEEDED]).exists():
         raise ValidationError(
@@ -204,6 +214,8 @@ def cotisation_cancel(*, cotisation: Cotisation, cancelled_by=None) -> None:
         )
     if cotisation_move(cotisation, C.CANCELLED):
         audit.log_money_action(cotisation, audit.CANCELLED, cancelled_by)
+        for invoice in cotisation.invoices.uncredited():
+            invoice_credit(invoice=invoice, issued_by=cancelled_by)
 
 
 # --------------------------------------------------------------------------- receipts
@@ -241,6 +253,203 @@ def receipt_issue(
             holder_name=cotisation.holder_name,
             holder_address=cotisation.holder_address,
         )
+
+
+# --------------------------------------------------------------------------- invoices
+
+
+INVOICEABLE = {C.PENDING, C.AWAITING_FUNDS, C.PROVISIONAL, C.PAID}
+
+
+def _strip_spaces(value: str) -> str:
+    return "".join(value.split())
+
+
+@transaction.atomic
+def public_references_record(
+    *,
+    cotisation: Cotisation,
+    purchase_order_number: str = "",
+    commitment_number: str = "",
+    chorus_service_code: str = "",
+    siret: str | None = None,
+) -> Cotisation:
+    """Record what a public body's invoice must carry: its purchase order, legal commitment
+    (on the cotisation), Chorus Pro service code and SIRET (on the organisation). Sends nothing.
+
+    Refused once an invoice is issued: it is never edited, a credit note cancels it first.
+    """
+    cotisation = _locked_cotisation(cotisation.pk)
+    organisation = cotisation.organisation
+    if organisation is None:
+        raise ValidationError(
+            "Les références de commande publique concernent la cotisation d’une organisation.",
+            code="not_organisation",
+        )
+    issued = cotisation.invoices.uncredited().first()
+    if issued is not None:
+        raise ValidationError(
+            f"La facture n° {issued.display_number} est déjà émise avec ces références : "
+            "elle ne change plus. Demandez à l’équipe un avoir pour la refaire.",
+            code="invoice_issued",
+        )
+    cotisation.purchase_order_number = purchase_order_number.strip()
+    cotisation.commitment_number = commitment_number.strip()
+    organisation.chorus_service_code = chorus_service_code.strip()
+    if siret is not None:
+        organisation.siret = _strip_spaces(siret)
+    errors = {}
+    for instance, fields in (
+        (cotisation, ["purchase_order_number", "commitment_number"]),
+        (organisation, ["chorus_service_code", "siret"]),
+    ):
+        for name in fields:
+            field = instance._meta.get_field(name)
+            try:
+                field.clean(getattr(instance, name), instance)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    cotisation.save(update_fields=["purchase_order_number", "commitment_number"])
+    organisation.save(update_fields=["chorus_service_code", "siret"])
+    return cotisation
+
+
+def _invoice_number(issued_on: dt.date) -> tuple[str, int]:
+    """The next number of the year's invoice series; its row stays locked until the
+    transaction ends, so a failed issue gives its number back and none is skipped."""
+    series = f"F{issued_on.year}"
+    ReceiptSequence.objects.get_or_create(series=series)
+    sequence = ReceiptSequence.objects.select_for_update().get(series=series)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return series, sequence.last_number
+
+
+def _invoice_store(invoice: Invoice, identity) -> Invoice:
+    invoice.document = facturx_document(invoice, identity=identity)
+    invoice.save(update_fields=["document"])
+    return invoice
+
+
+@transaction.atomic
+def invoice_issue(
+    *,
+    cotisation: Cotisation,
+    issued_by,
+    cover_until: dt.date | None = None,
+    identity=None,
+) -> Invoice:
+    """Issue the numbered Factur-X invoice of a cotisation, with the buyer's references as they
+    are now, and cover the holder provisionally until ``cover_until`` (by default
+    ``PORTAIL_MEMBERSHIP_INVOICE_COVER_DAYS`` from today, within the cotisation's year) unless the
+    cotisation is paid. Writes the audit log; sends nothing.
+    """
+    identity = identity or association_identity()
+    cotisation = _locked_cotisation(cotisation.pk)
+    if cotisation.status not in INVOICEABLE:
+        raise ValidationError(
+            f"Une cotisation « {cotisation.get_status_display()} » ne peut pas être facturée.",
+            code="cotisation_transition",
+        )
+    issued = cotisation.invoices.uncredited().first()
+    if issued is not None:
+        raise ValidationError(
+            f"Cette cotisation a déjà la facture n° {issued.display_number} : pour la refaire, "
+            "émettez d’abord un avoir.",
+            code="invoice_issued",
+        )
+    if cotisation.amount <= 0:
+        raise ValidationError("Une cotisation sans montant ne se facture pas.", code="amount")
+    if not identity.siret or not identity.address.strip():
+        raise ValidationError(
+            "Renseignez le SIRET et l’adresse de l’association (Paramètres → Identité de "
+            "l’association) : une facture les porte.",
+            code="seller_identity",
+        )
+    organisation = cotisation.organisation
+    buyer_siret = organisation.siret if organisation else ""
+    service_code = organisation.chorus_service_code if organisation else ""
+    if (service_code or cotisation.commitment_number) and not buyer_siret:
+        raise ValidationError(
+            f"Renseignez le SIRET de {cotisation.holder_name} : Chorus Pro en a besoin pour "
+            "lui adresser la facture.",
+            code="buyer_siret",
+        )
+    today = timezone.localdate()
+    covers = cotisation.status != C.PAID
+    if covers:
+        cover_until = cover_until or min(
+            today + dt.timedelta(days=app_settings.INVOICE_COVER_DAYS), year_end(cotisation.year)
+        )
+    series, number = _invoice_number(today)
+    invoice = Invoice.objects.create(
+        series=series,
+        number=number,
+        kind=InvoiceKind.INVOICE,
+        cotisation=cotisation,
+        amount=cotisation.amount,
+        issued_on=today,
+        due_on=today + dt.timedelta(days=app_settings.INVOICE_PAYMENT_DAYS),
+        issued_by=issued_by,
+        buyer_name=cotisation.holder_name,
+        buyer_address=cotisation.holder_address,
+        buyer_siret=buyer_siret,
+        chorus_service_code=service_code,
+        commitment_number=cotisation.commitment_number,
+        purchase_order_number=cotisation.purchase_order_number,
+        payment_reference=cotisation.payment_reference,
+    )
+    _invoice_store(invoice, identity)
+    log(instance=invoice, action="membership.invoice.issued", user=issued_by)
+    if covers and not (
+        cotisation.status == C.PROVISIONAL and cotisation.provisional_until >= cover_until
+    ):
+        provisional_grant(cotisation=cotisation, until=cover_until, granted_by=issued_by)
+        log(
+            instance=cotisation,
+            action="membership.cotisation.provisional_from_invoice",
+            user=issued_by,
+            data={"invoice": invoice.display_number, "until": cover_until.isoformat()},
+        )
+    return invoice
+
+
+@transaction.atomic
+def invoice_credit(*, invoice: Invoice, issued_by, identity=None) -> Invoice:
+    """Cancel an invoice by a credit note for its whole amount, numbered in the series of the
+    year it is issued in. Crediting it again returns the same note. Writes the audit log."""
+    identity = identity or association_identity()
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind != InvoiceKind.INVOICE:
+        raise ValidationError("Un avoir ne s’annule pas par un autre avoir.", code="credit_note")
+    existing = Invoice.objects.filter(credits=invoice).first()
+    if existing:
+        return existing
+    today = timezone.localdate()
+    series, number = _invoice_number(today)
+    note = Invoice.objects.create(
+        series=series,
+        number=number,
+        kind=InvoiceKind.CREDIT_NOTE,
+        cotisation=invoice.cotisation,
+        credits=invoice,
+        amount=invoice.amount,
+        issued_on=today,
+        due_on=today,
+        issued_by=issued_by,
+        buyer_name=invoice.buyer_name,
+        buyer_address=invoice.buyer_address,
+        buyer_siret=invoice.buyer_siret,
+        chorus_service_code=invoice.chorus_service_code,
+        commitment_number=invoice.commitment_number,
+        purchase_order_number=invoice.purchase_order_number,
+        payment_reference=invoice.payment_reference,
+    )
+    _invoice_store(note, identity)
+    log(instance=note, action="membership.invoice.credited", user=issued_by)
+    return note
 
 
 # --------------------------------------------------------------------------- payment events
@@ -727,36 +936,80 @@ def _reminder_recipients(*, user=None, organisation: MemberOrganisation | None =
     return list(dict.fromkeys(email for email in emails if email))
 
 
-def reminder_holders(*, year: int) -> tuple[list, list[MemberOrganisation]]:
+MANUAL_STEP = ""
+
+
+def reminder_steps(*, year: int, rule: RenewalRule | None) -> list[tuple[str, dt.date]]:
+    """The reminder schedule of ``year`` for a category: (step name, day), e.g. (« J-30 »,
+    1 December). Without a rule, or with no days in it, the site's
+    ``PORTAIL_MEMBERSHIP_REMINDER_DAYS``."""
+    days = parse_reminder_days(rule.reminder_days) if rule and rule.reminder_days else []
+    days = days or sorted(set(app_settings.REMINDER_DAYS))
+    steps = [(f"J{day:+d}", year_start(year) + dt.timedelta(days=day)) for day in days]
+    if rule and rule.remind_at_grace_end and rule.grace_end(year):
+        steps.append(("fin du délai", rule.grace_end(year)))
+    return steps
+
+
+def reminder_holders(
+    *, year: int, step: str | None = None, today: dt.date | None = None
+) -> tuple[list, list[MemberOrganisation]]:
     """Who should be reminded to pay ``year``: last year's members and those who opened ``year``
-    without paying, unless paid, provisional, money in flight, or already reminded.
+    without paying, unless paid, provisional, money in flight, covered by a cotisation paid late
+    last year, or already reminded (at ``step``; at any step when it is None).
     An individual covered by an organisation for ``year`` is left alone."""
-    settled = Cotisation.objects.filter(year=year).exclude(
-        status__in=[C.PENDING, C.FAILED, C.CANCELLED]
-    )
+    settled = Cotisation.objects.settling(year)
     candidates = Cotisation.objects.filter(
         Q(year=year - 1, status=C.PAID) | Q(year=year, status=C.PENDING)
     )
+    reminded = Reminder.objects.filter(year=year)
+    if step is not None:
+        reminded = reminded.filter(step=step)
     organisations = (
         MemberOrganisation.objects.filter(pk__in=candidates.values("organisation_id"))
         .exclude(pk__in=settled.exclude(organisation=None).values("organisation_id"))
-        .exclude(reminders__year=year)
+        .exclude(pk__in=reminded.exclude(organisation=None).values("organisation_id"))
         .order_by("pk")
     )
     User = get_user_model()
     users = (
         User.objects.filter(pk__in=candidates.values("user_id"), is_active=True)
         .exclude(pk__in=settled.exclude(user=None).values("user_id"))
-        .exclude(cotisation_reminders__year=year)
+        .exclude(pk__in=reminded.exclude(user=None).values("user_id"))
         .order_by("pk")
     )
-    on = max(timezone.localdate(), year_start(year))
-    users = [user for user in users if not Cotisation.objects.covering(user, on=on).exists()]
+    on = max(today or timezone.localdate(), year_start(year))
+    # Covered for ``year`` itself, not merely during last year's grace period.
+    for_year = Q(year=year) | CotisationQuerySet.carried_over_q(year)
+    users = [
+        user
+        for user in users
+        if not Cotisation.objects.covering(user, on=on).filter(for_year).exists()
+    ]
     return users, list(organisations)
 
 
-def reminder_send(*, year: int, user=None, organisation: MemberOrganisation | None = None) -> bool:
-    """Email one holder a reminder to pay ``year``, at most once (a ``Reminder`` row records it).
+def _ways_to_pay(reference: str) -> list[str]:
+    """The ways to pay as lines of a plain-text email: « Virement : IBAN …, BIC … »."""
+    lines = []
+    for way in payment_ways(association_identity(), reference=reference):
+        details = ", ".join(
+            f"{label} {value}" for label, value in way.details if value != reference
+        )
+        lines.append(f"{way.label} : {details or way.summary}")
+    return lines
+
+
+def reminder_send(
+    *,
+    year: int,
+    user=None,
+    organisation: MemberOrganisation | None = None,
+    step: str = "",
+    today: dt.date | None = None,
+) -> bool:
+    """Email one holder a reminder to pay ``year``, once per ``step`` of the schedule (a
+    ``Reminder`` row records it), with the amount, the payment reference and the ways to pay.
 
     Returns False when there is nobody to write to or the reminder was already sent. The row and
     the email share one transaction: a failed email leaves nothing, so the next run tries again.
@@ -767,11 +1020,13 @@ def reminder_send(*, year: int, user=None, organisation: MemberOrganisation | No
     holder = {"user": user} if user is not None else {"organisation": organisation}
     try:
         with transaction.atomic():
-            Reminder.objects.create(year=year, recipients=", ".join(recipients), **holder)
-            try:
-                amount = euros(amount_due(year=year, **holder))
-            except AmountUnknown:
-                amount = ""
+            Reminder.objects.create(
+                year=year, step=step, recipients=", ".join(recipients), **holder
+            )
+            due = due_for(year=year, **holder)
+            rule = RenewalRule.objects.filter(category=due.category).first()
+            grace_end = rule.grace_end(year) if rule else None
+            today = today or timezone.localdate()
             _send(
                 "membership/emails/reminder",
                 {
@@ -779,7 +1034,10 @@ def reminder_send(*, year: int, user=None, organisation: MemberOrganisation | No
                     "year_label": year_label(year),
                     "holder_name": organisation.name if organisation else _user_name(user),
                     "organisation": organisation,
-                    "amount": amount,
+                    "amount": euros(due.amount) if due.amount is not None else "",
+                    "payment_reference": due.reference,
+                    "ways_to_pay": _ways_to_pay(due.reference),
+                    "grace_end": grace_end if grace_end and today <= grace_end else None,
                     "account_url": app_settings.SITE_URL + reverse("membership:account"),
                 },
                 recipients,
@@ -790,26 +1048,37 @@ def reminder_send(*, year: int, user=None, organisation: MemberOrganisation | No
 
 
 def reminders_send(*, today: dt.date | None = None, year: int | None = None) -> int:
-    """Send the reminders due ``today`` (a date in ``PORTAIL_MEMBERSHIP_REMINDER_DAYS``), or, when
-    ``year`` is given, the reminders for that year now. Returns how many were sent."""
+    """Send the reminders due ``today`` by each category's schedule (``RenewalRule``, or the
+    site's ``PORTAIL_MEMBERSHIP_REMINDER_DAYS``), or, when ``year`` is given, remind now every
+    holder of that year not reminded yet. Returns how many were sent."""
     today = today or timezone.localdate()
     if year is not None:
-        years = [year]
-    else:
-        current = membership_year(today)
-        years = [
-            candidate
-            for candidate in (current, current + 1)
-            for offset in app_settings.REMINDER_DAYS
-            if year_start(candidate) + dt.timedelta(days=offset) == today
-        ]
-    sent = 0
-    for target in dict.fromkeys(years):
-        users, organisations = reminder_holders(year=target)
-        sent += sum(reminder_send(year=target, user=user) for user in users)
-        sent += sum(
-            reminder_send(year=target, organisation=organisation) for organisation in organisations
+        users, organisations = reminder_holders(year=year)
+        return sum(reminder_send(year=year, user=user) for user in users) + sum(
+            reminder_send(year=year, organisation=organisation) for organisation in organisations
         )
+    rules = renewal_rules()
+    current = membership_year(today)
+    sent = 0
+    for target in (current, current + 1):
+        due = {
+            category: [
+                name
+                for name, day in reminder_steps(year=target, rule=rules.get(category))
+                if day == today
+            ]
+            for category in MemberCategory.values
+        }
+        for step in sorted({name for names in due.values() for name in names}):
+            users, organisations = reminder_holders(year=target, step=step, today=today)
+            holders = [{"user": user} for user in users if step in due[holder_category(user=user)]]
+            holders += [
+                {"organisation": organisation}
+                for organisation in organisations
+                if step in due[organisation.category]
+            ]
+            for holder in holders:
+                sent += reminder_send(year=target, step=step, today=today, **holder)
     return sent
 
 

@@ -10,6 +10,11 @@ urlpatterns = [
     path("", views.account_view, name="account"),
     path("profil/", views.profile_edit_view, name="profile"),
     path("organisation/", views.attachment_request_view, name="attachment_request"),
+    path(
+        "organisation/<int:pk>/commande/",
+        views.public_references_view,
+        name="public_references",
+    ),
     path("rattachements/<int:pk>/", views.attachment_decide_view, name="attachment_decide"),
     path("bulletin/", views.membership_form_view, name="form"),
     path("recus/<int:pk>.pdf", views.receipt_download_view, name="receipt"),

@@ -3,35 +3,52 @@ import re
 from django.core.exceptions import ValidationError
 from stdnum import bic, iban
 from stdnum.exceptions import ValidationError as InvalidNumber
-
-# La Poste's establishments share one SIREN and follow another checksum rule.
-LA_POSTE_SIREN = "356000000"
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+from stdnum.fr import siret
 
 
 def validate_siret(value: str) -> None:
-    """A SIRET is 14 digits whose Luhn checksum is right (spaces are tolerated)."""
+    """A SIRET is 14 digits with a valid SIREN and check digit (python-stdnum knows La Poste's
+    establishments, which share one SIREN and follow another rule); spaces are tolerated."""
     digits = "".join(value.split())
-    # isdigit() alone lets through other scripts' digits and superscripts, which int() refuses.
+    # isdigit() alone lets through other scripts' digits and superscripts.
     if len(digits) != 14 or not (digits.isascii() and digits.isdigit()):
         raise ValidationError("Un SIRET comporte 14 chiffres.", code="siret_length")
-    if digits.startswith(LA_POSTE_SIREN) and sum(int(char) for char in digits) % 5 == 0:
-        return
-    if not luhn_valid(digits):
+    if not siret.is_valid(digits):
         raise ValidationError(
             "Ce SIRET n’est pas valide : vérifiez les chiffres (clé de contrôle incorrecte).",
             code="siret_checksum",
+        )
+
+
+# Chorus Pro's identifiers: letters, digits and a few separators, as public bodies write them.
+CHORUS_SERVICE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,99}")
+ORDER_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _/.\-]{0,49}")
+
+
+def validate_chorus_service_code(value: str) -> None:
+    if not CHORUS_SERVICE_CODE.fullmatch(value.strip()):
+        raise ValidationError(
+            "Un code service Chorus Pro comporte au plus 100 lettres, chiffres, tirets ou "
+            "soulignés, sans espace (par exemple SERVICE_FINANCES).",
+            code="chorus_service_code",
+        )
+
+
+def validate_commitment_number(value: str) -> None:
+    if not ORDER_NUMBER.fullmatch(value.strip()):
+        raise ValidationError(
+            "Un numéro d’engagement juridique comporte au plus 50 lettres, chiffres, espaces, "
+            "tirets, points ou barres obliques.",
+            code="commitment_number",
+        )
+
+
+def validate_purchase_order_number(value: str) -> None:
+    if not ORDER_NUMBER.fullmatch(value.strip()):
+        raise ValidationError(
+            "Un numéro de bon de commande comporte au plus 50 lettres, chiffres, espaces, "
+            "tirets, points ou barres obliques.",
+            code="purchase_order_number",
         )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,7 @@ from wagtail import hooks
 
 from . import dues, services
 from .coverage import coverage_for
-from .forms import AttachmentRequestForm, DeleteAccountForm, ProfileForm
+from .forms import AttachmentRequestForm, DeleteAccountForm, ProfileForm, PublicReferencesForm
 from .models import (
     AttachmentStatus,
     Cotisation,
@@ -105,6 +106,8 @@ def account_view(request: HttpRequest) -> HttpResponse:
     )
     identity = services.association_identity(request)
     checkout_url = online_checkout_url()
+    # Next year's grace period does not cover next year: it only waits for its payment.
+    next_coverage = coverage_for(user, on=year_start(year + 1))
     return render(
         request,
         "membership/account.html",
@@ -112,7 +115,9 @@ def account_view(request: HttpRequest) -> HttpResponse:
             "profile": profile_for(user),
             "account_sections": account_sections(request),
             "coverage": coverage_for(user, on=today),
-            "next_coverage": coverage_for(user, on=year_start(year + 1)),
+            "next_coverage": next_coverage
+            if next_coverage and not next_coverage.is_renewing
+            else None,
             "year": year,
             "year_label": year_label(year),
             "next_year": year + 1,
@@ -169,6 +174,48 @@ def attachment_request_view(request: HttpRequest) -> HttpResponse:
             )
             return redirect("membership:account")
     return render(request, "membership/attachment_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def public_references_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A referent records the references their organisation's invoice must carry (purchase
+    order, legal commitment, Chorus Pro service code, SIRET) for this year or the next."""
+    organisation = get_object_or_404(MemberOrganisation, pk=pk)
+    if not services.can_decide_attachment(request.user, organisation):
+        raise Http404
+    current = membership_year()
+    year = request.GET.get("annee", str(current))
+    if year not in {str(current), str(current + 1)}:
+        raise Http404
+    year = int(year)
+    cotisation = Cotisation.objects.live().filter(
+        organisation=organisation, year=year
+    ).first() or Cotisation(organisation=organisation, year=year)
+    form = PublicReferencesForm(request.POST or None, cotisation=cotisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                opened = services.cotisation_open(organisation=organisation, year=year)
+                services.public_references_record(cotisation=opened, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"Références enregistrées pour la cotisation {year_label(year)} de "
+                f"{organisation.name} : l’équipe les portera sur la facture.",
+            )
+            return redirect("membership:account")
+    return render(
+        request,
+        "membership/public_references_form.html",
+        {"form": form, "organisation": organisation, "year_label": year_label(year)},
+    )
 
 
 @login_required

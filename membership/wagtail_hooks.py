@@ -22,6 +22,8 @@ from .models import (
     AttachmentStatus,
     Cotisation,
     CotisationStatus,
+    Invoice,
+    InvoiceKind,
     MemberOrganisation,
     MemberProfile,
     OrganisationMembership,
@@ -29,9 +31,11 @@ from .models import (
     PaymentStatus,
     Receipt,
     Reminder,
+    RenewalRule,
     StripeEvent,
     Tariff,
     TaskFailure,
+    renewal_rules,
 )
 from .services import euros
 from .years import membership_year, year_label
@@ -94,9 +98,21 @@ class CurrentYearStatusMixin:
 
     @admin.display(description="cotisation de l’année")
     def current_status(self, obj):
-        year = membership_year()
-        cotisation = Cotisation.objects.live().filter(year=year, **{self.holder_field: obj}).first()
-        return cotisation.get_status_display() if cotisation else "—"
+        today = timezone.localdate()
+        year = membership_year(today)
+        holder = {self.holder_field: obj}
+        cotisation = Cotisation.objects.live().filter(year=year, **holder).first()
+        if cotisation:
+            return cotisation.get_status_display()
+        rules = renewal_rules()
+        carried = Cotisation.objects.filter(
+            Cotisation.objects.carried_over_q(year, rules), **holder
+        )
+        if carried.exists():
+            return f"Payée en {year_label(year - 1)} pour {year_label(year)}"
+        if Cotisation.objects.filter(Cotisation.objects.grace_q(today, rules), **holder).exists():
+            return "En renouvellement"
+        return "—"
 
 
 class MemberOrganisationAdmin(CurrentYearStatusMixin, LocalisedExportModelAdmin):
@@ -267,6 +283,14 @@ class CotisationButtonHelper(ButtonHelper):
         if obj.status in open_states and user.has_perm("membership.change_cotisation"):
             url = reverse("membership_provisional_grant", args=[obj.pk])
             buttons.append(_button(url, "Couverture provisoire"))
+        if user.has_perm("membership.add_invoice"):
+            invoice = obj.invoices.uncredited().defer("document").first()
+            if invoice is not None:
+                url = reverse("membership_invoice_pdf", args=[invoice.pk])
+                buttons.append(_button(url, f"Facture {invoice.display_number}"))
+            elif obj.status in open_states | {CotisationStatus.PAID}:
+                url = reverse("membership_invoice_issue", args=[obj.pk])
+                buttons.append(_button(url, "Facturer", "Émettre la facture (Factur-X)"))
         if obj.status in {CotisationStatus.PENDING, CotisationStatus.PROVISIONAL} and (
             user.has_perm("membership.change_cotisation")
         ):
@@ -494,13 +518,95 @@ class ReceiptAdmin(LocalisedExportModelAdmin):
         return obj.cotisation.year
 
 
+class InvoiceButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, *args, **kwargs):
+        buttons = super().get_buttons_for_obj(obj, *args, **kwargs)
+        buttons.append(_button(reverse("membership_invoice_pdf", args=[obj.pk]), "Factur-X"))
+        if (
+            obj.kind == InvoiceKind.INVOICE
+            and not hasattr(obj, "credit_note")
+            and self.request.user.has_perm("membership.add_invoice")
+        ):
+            url = reverse("membership_invoice_credit", args=[obj.pk])
+            buttons.append(_button(url, "Avoir", "Annuler cette facture par un avoir"))
+        return buttons
+
+
+class InvoiceAdmin(LocalisedExportModelAdmin):
+    model = Invoice
+    menu_label = "Factures"
+    menu_icon = "doc-full"
+    permission_helper_class = ReadOnlyPermissionHelper
+    button_helper_class = InvoiceButtonHelper
+    index_template_name = "membership/admin/invoice_index.html"
+    list_display = (
+        "display_number",
+        "kind",
+        "buyer_name",
+        "amount",
+        "issued_on",
+        "due_on",
+        "commitment_number",
+        "chorus_service_code",
+        "credits",
+    )
+    list_filter = ("series", "kind", "cotisation__year", "cotisation__status")
+    list_select_related = ("credits", "credit_note")
+    search_fields = (
+        "buyer_name",
+        "buyer_siret",
+        "commitment_number",
+        "purchase_order_number",
+        "payment_reference",
+    )
+    list_export = (
+        "display_number",
+        "kind_label",
+        "issued_on",
+        "due_on",
+        "buyer_name",
+        "buyer_siret",
+        "amount",
+        "purchase_order_number",
+        "commitment_number",
+        "chorus_service_code",
+        "payment_reference",
+        "credits",
+    )
+    export_filename = "factures"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("document")
+
+    @admin.display(description="numéro", ordering="number")
+    def display_number(self, obj):
+        return obj.display_number
+
+    @admin.display(description="type")
+    def kind_label(self, obj):
+        return obj.get_kind_display()
+
+
+class RenewalRuleAdmin(LocalisedExportModelAdmin):
+    model = RenewalRule
+    menu_label = "Renouvellement"
+    menu_icon = "repeat"
+    list_display = (
+        "category",
+        "next_year_from",
+        "grace_until",
+        "reminder_days",
+        "remind_at_grace_end",
+    )
+
+
 class ReminderAdmin(LocalisedExportModelAdmin):
     model = Reminder
     menu_label = "Relances"
     menu_icon = "mail"
     permission_helper_class = ReadOnlyPermissionHelper
-    list_display = ("year", "organisation", "user", "sent_at", "recipients")
-    list_filter = ("year",)
+    list_display = ("year", "step", "organisation", "user", "sent_at", "recipients")
+    list_filter = ("year", "step")
     search_fields = ("organisation__name", "user__email", "recipients")
 
 
@@ -579,10 +685,12 @@ class MembershipAdminGroup(ModelAdminGroup):
         CotisationAdmin,
         PaymentAdmin,
         ReceiptAdmin,
+        InvoiceAdmin,
         MemberOrganisationAdmin,
         MemberProfileAdmin,
         OrganisationMembershipAdmin,
         TariffAdmin,
+        RenewalRuleAdmin,
         ReminderAdmin,
         StripeEventAdmin,
         TaskFailureAdmin,
@@ -638,6 +746,26 @@ def register_membership_admin_urls():
             name="membership_receipt_pdf",
         ),
         path(
+            "adhesions/facturer/<int:pk>/",
+            admin_views.InvoiceIssueView.as_view(),
+            name="membership_invoice_issue",
+        ),
+        path(
+            "adhesions/factures/<int:pk>/avoir/",
+            admin_views.InvoiceCreditView.as_view(),
+            name="membership_invoice_credit",
+        ),
+        path(
+            "adhesions/factures/<int:pk>.pdf",
+            admin_views.invoice_pdf_view,
+            name="membership_invoice_pdf",
+        ),
+        path(
+            "adhesions/factures/lot/",
+            admin_views.InvoiceBatchView.as_view(),
+            name="membership_invoice_batch",
+        ),
+        path(
             "adhesions/taches-en-echec/<int:pk>/<str:action>/",
             admin_views.TaskFailureActionView.as_view(),
             name="membership_task_failure_action",
@@ -646,6 +774,18 @@ def register_membership_admin_urls():
 
 
 # --------------------------------------------------------------------------- dashboard
+
+
+def renewal_counts(year: int) -> dict:
+    """Of last year's members (holders of a paid cotisation), how many renewed: paid ``year``, or
+    paid last year late enough to cover it."""
+    last_year = Cotisation.objects.filter(year=year - 1, status=CotisationStatus.PAID)
+    renewed = Cotisation.objects.filter(
+        Q(year=year, status=CotisationStatus.PAID) | Cotisation.objects.carried_over_q(year)
+    )
+    members = set(last_year.values_list("organisation_id", "user_id"))
+    renewed_holders = members & set(renewed.values_list("organisation_id", "user_id"))
+    return {"members": len(members), "renewed": len(renewed_holders)}
 
 
 class CotisationsPanel(Component):
@@ -676,6 +816,7 @@ class CotisationsPanel(Component):
         return {
             "year_label": year_label(year),
             "counts": counts,
+            "renewal": renewal_counts(year),
             "collected": euros(amount),
             "paid_url": f"{index}?year={year}&status__exact=paid",
             # The count takes in the money on its way (SEPA debit, transfer): so does the list.
@@ -725,3 +866,17 @@ def add_task_failures_panel(request, panels):
     # Nothing failed and nothing left to handle: the dashboard stays quiet.
     if recent or unhandled:
         panels.append(TaskFailuresPanel(recent=recent, unhandled=unhandled))
+
+
+# --------------------------------------------------------------------------- audit log
+
+
+@hooks.register("register_log_actions")
+def register_membership_log_actions(actions):
+    actions.register_action("membership.invoice.issued", "Facture émise", "Facture émise")
+    actions.register_action("membership.invoice.credited", "Avoir émis", "Avoir émis")
+    actions.register_action(
+        "membership.cotisation.provisional_from_invoice",
+        "Couverture provisoire sur facture",
+        "Couverture provisoire accordée à l’émission de la facture",
+    )

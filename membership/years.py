@@ -36,3 +36,9 @@ def year_end(year: int) -> dt.date:
 def year_label(year: int) -> str:
     """« 2026 » for calendar years, « 2026-2027 » otherwise."""
     return str(year) if app_settings.YEAR_START_MONTH == 1 else f"{year}-{year + 1}"
+
+
+def date_in_year(year: int, day: int, month: int) -> dt.date:
+    """The date of ``day``/``month`` that falls inside membership year ``year``."""
+    calendar_year = year if month >= app_settings.YEAR_START_MONTH else year + 1
+    return dt.date(calendar_year, month, day)

@@ -7,6 +7,7 @@ screens must render (200), the others may also refuse or redirect (a read-only l
 form), but none may answer 5xx or 404.
 """
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -16,7 +17,14 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from catalogue.registrations.services import application_submit, registration_create
 from membership import services
-from membership.models import Reminder, StripeEvent, StripeEventOutcome, TaskFailure
+from membership.models import (
+    Invoice,
+    Reminder,
+    RenewalRule,
+    StripeEvent,
+    StripeEventOutcome,
+    TaskFailure,
+)
 from tests.catalogue.factories import (
     AudienceFactory,
     PersonFactory,
@@ -91,6 +99,19 @@ def objects(db) -> dict:
         "membership_memberprofile": payment.cotisation.user.member_profile,
         "membership_organisationmembership": attachment,
         "membership_tariff": TariffFactory(amount=Decimal("45.00")),
+        "membership_invoice": Invoice.objects.create(
+            series="F2026",
+            number=1,
+            cotisation=payment.cotisation,
+            amount=payment.cotisation.amount,
+            issued_on=dt.date(2026, 3, 2),
+            due_on=dt.date(2026, 4, 1),
+            buyer_name=payment.cotisation.holder_name,
+            document=b"%PDF-1.7",
+        ),
+        "membership_renewalrule": RenewalRule.objects.create(
+            category="individual", next_year_from="01/10", grace_until="31/03"
+        ),
         "membership_reminder": Reminder.objects.create(
             user=payment.cotisation.user, year=payment.cotisation.year, recipients="a@example.org"
         ),

@@ -134,6 +134,9 @@ TABLE = [
     row("adhesion/profil/",                                   "POST",   "/adhesion/profil/",                        LOGIN,       OK,          OK,          OK,          OK,          OK,
         data={"first_name": "x" * 300}),
     row("adhesion/organisation/",                             "GET",    "/adhesion/organisation/",                  LOGIN,       OK,          OK,          OK,          OK,          OK),
+    row("adhesion/organisation/<int:pk>/commande/",           "GET",    "/adhesion/organisation/{organisation}/commande/", LOGIN, 404,       OK,          404,         404,         OK),
+    row("adhesion/organisation/<int:pk>/commande/",           "POST",   "/adhesion/organisation/{organisation}/commande/", LOGIN, 404,       OK,          404,         404,         OK,
+        data={"commitment_number": "x" * 300}),
     row("adhesion/rattachements/<int:pk>/",                   "POST",   "/adhesion/rattachements/{attachment}/",    LOGIN,       404,         REDIRECT,    404,         404,         REDIRECT,
         data={"decision": "refuse"}),
     row("adhesion/rattachements/<int:pk>/",                   "GET",    "/adhesion/rattachements/{attachment}/",    LOGIN,       405,         405,         405,         405,         405),
@@ -335,6 +338,7 @@ def world(db, home_page):
         "registration": registration.pk,
         "receipt": receipt.pk,
         "attachment": request.pk,
+        "organisation": organisation.pk,
         "preview_query": preview_query,
     }
     # What only the member may ever see, and where it shows.

@@ -52,7 +52,7 @@ class OrganisationFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Commune de Saint-Martin-{n}")
     kind = OrganisationKind.COMMUNE
-    siret = "21230096900012"
+    siret = "21230096600018"
     address = "Place de la Mairie"
     postcode = "23000"
     town = "Guéret"

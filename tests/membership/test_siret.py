@@ -37,3 +37,9 @@ def test_an_organisation_may_leave_its_siret_blank_and_spaces_are_removed():
     organisation.siret = "732 829 320\xa000074"
     organisation.full_clean()
     assert organisation.siret == "73282932000074"
+
+
+def test_the_siren_inside_the_siret_must_be_valid_too():
+    # The 14 digits pass the Luhn check, but their first nine, the SIREN, do not.
+    with pytest.raises(ValidationError, match="clé de contrôle"):
+        validate_siret("21230096900012")

@@ -8,9 +8,9 @@ from membership.years import FIRST_YEAR, LAST_YEAR
 
 class Command(BaseCommand):
     help = (
-        "Relance les adhérents qui n’ont pas réglé leur cotisation, aux dates fixées par "
-        "PORTAIL_MEMBERSHIP_REMINDER_DAYS (à lancer chaque jour). Jamais deux fois la même "
-        "année pour le même titulaire."
+        "Relance les adhérents qui n’ont pas réglé leur cotisation, aux étapes fixées par "
+        "catégorie (Adhésions → Renouvellement) ou par PORTAIL_MEMBERSHIP_REMINDER_DAYS (à "
+        "lancer chaque jour). Jamais deux fois la même étape pour le même titulaire."
     )
 
     def add_arguments(self, parser):
