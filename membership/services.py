@@ -501,11 +501,14 @@ def offline_payment_record(
     reference: str,
     received_on: dt.date,
     recorded_by,
+    bank_account: str = "",
+    bank_entry_reference: str = "",
 ) -> Payment:
     """Record a cheque, transfer or administrative mandate received by staff, in one step.
 
     Creates a succeeded ``Payment``, marks the cotisation paid and issues its receipt. Recording
-    the same payment twice (method, reference, amount and date) returns the first one.
+    the same payment twice (method, reference, amount and date) returns the first one. A transfer
+    read from a bank statement gives its account and entry reference: one payment per entry.
     """
     if method not in PaymentMethod.offline():
         raise ValidationError(
@@ -553,6 +556,8 @@ def offline_payment_record(
         reference=reference,
         received_on=received_on,
         recorded_by=recorded_by,
+        bank_account=bank_account,
+        bank_entry_reference=bank_entry_reference,
     )
     paid_at = timezone.make_aware(dt.datetime.combine(received_on, dt.time(12)))
     payment_succeeded(payment=payment, paid_at=paid_at)

@@ -671,3 +671,20 @@ def add_task_failures_panel(request, panels):
     # Nothing failed and nothing left to handle: the dashboard stays quiet.
     if recent or unhandled:
         panels.append(TaskFailuresPanel(recent=recent, unhandled=unhandled))
+
+
+# --------------------------------------------------------------------------- audit log
+
+
+@hooks.register("register_log_actions")
+def register_bank_reconciliation_actions(actions):
+    actions.register_action(
+        "membership.payment.matched",
+        "Virement rapproché d’un relevé",
+        "Virement d’un relevé bancaire enregistré pour cette cotisation",
+    )
+    actions.register_action(
+        "membership.payment.matched_by_hand",
+        "Virement rapproché à la main",
+        "Virement d’un relevé bancaire rapproché à la main de cette cotisation",
+    )
