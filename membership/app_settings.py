@@ -6,6 +6,8 @@
 ``PORTAIL_MEMBERSHIP_BANK_DETAILS``       IBAN / BIC printed on the membership form for transfers
 ``PORTAIL_MEMBERSHIP_CHEQUE_PAYEE``       payee printed on the form for cheques (default: the
                                           association's name from its site settings)
+``PORTAIL_MEMBERSHIP_STATEMENT_MAX_SIZE`` largest bank statement staff may upload, in bytes
+                                          (default 5 MB)
 ``PORTAIL_SITE_URL``                      absolute base of the links in emails and of Stripe's
                                           return URLs (fallbacks: ``SITE_URL``,
                                           ``WAGTAILADMIN_BASE_URL``)
@@ -52,6 +54,10 @@ class AppSettings:
     @property
     def CHEQUE_PAYEE(self) -> str:
         return self._get("CHEQUE_PAYEE", "")
+
+    @property
+    def STATEMENT_MAX_SIZE(self) -> int:
+        return int(self._get("STATEMENT_MAX_SIZE", 5 * 1024 * 1024))
 
     @property
     def SITE_URL(self) -> str:
