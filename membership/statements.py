@@ -24,6 +24,7 @@ from ofxtools.Parser import OFXTree
 CAMT_053 = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})$")
 CAMT_OTHER = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:(camt\.\d{3})\.001\.\d{2}$")
 FIRST_CAMT_VERSION = 2
+MAX_REFERENCE = 140  # Payment.bank_entry_reference, BankEntry.entry_reference
 
 
 @dataclass(frozen=True)
@@ -203,10 +204,14 @@ def _debtor(detail, ns: dict) -> str:
 
 def _with_references(entries: list[StatementEntry]) -> list[StatementEntry]:
     """Give an entry the bank left without a reference one derived from what it says, so that
-    importing the statement again finds it; identical entries are told apart by their rank."""
+    importing the statement again finds it; identical entries are told apart by their rank.
+    A reference longer than what is stored (OFX allows 255 characters) is stored as its digest."""
     seen: Counter[str] = Counter()
     result = []
     for entry in entries:
+        if len(entry.entry_reference) > MAX_REFERENCE:
+            digest = hashlib.sha256(entry.entry_reference.encode()).hexdigest()[:40]
+            entry = StatementEntry(**{**entry.__dict__, "entry_reference": f"sha-{digest}"})
         if not entry.entry_reference:
             key = "|".join(
                 [
@@ -264,7 +269,7 @@ def _read_ofx(content: bytes) -> list[StatementEntry]:
                     or currency,
                     is_credit=amount > 0,
                     text=text,
-                    debtor_name=transaction.name or "" if amount > 0 else "",
+                    debtor_name=(transaction.name or "") if amount > 0 else "",
                 )
             )
-    return entries
+    return _with_references(entries)

@@ -155,3 +155,11 @@ def test_an_xml_entity_is_not_expanded():
     )
     entries = statement_read(content)
     assert "root" not in entries[0].text
+
+
+def test_a_reference_longer_than_stored_is_kept_as_its_digest():
+    long = "F" * 200
+    (first,) = statement_read(ofx_xml([Credit(Decimal("45.00"), "VIR", long, ON)]))
+    (again,) = statement_read(ofx_xml([Credit(Decimal("45.00"), "VIR", long, ON)]))
+    assert first.entry_reference == again.entry_reference
+    assert first.entry_reference.startswith("sha-") and len(first.entry_reference) <= 140
