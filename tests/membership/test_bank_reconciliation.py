@@ -28,7 +28,7 @@ from membership.reconciliation import (
     bank_statement_import,
 )
 from membership.references import payment_reference
-from membership.years import membership_year
+from membership.years import membership_year, year_end
 
 from .bank_files import ACCOUNT, Credit, camt053, ofx_sgml, ofx_xml
 from .factories import OrganisationFactory, ProfileFactory, TariffFactory, UserFactory
@@ -227,9 +227,8 @@ def test_a_credit_that_cannot_pay_an_unopened_cotisation_opens_nothing(year):
 
 
 def test_a_provisional_cotisation_is_paid_by_its_transfer(cotisation, staff):
-    services.provisional_grant(
-        cotisation=cotisation, until=timezone.localdate() + dt.timedelta(days=1), granted_by=staff
-    )
+    until = min(timezone.localdate() + dt.timedelta(days=1), year_end(cotisation.year))
+    services.provisional_grant(cotisation=cotisation, until=until, granted_by=staff)
     summary = run(camt053([credit("45.00", cotisation.payment_reference, "AC-1")]))
     assert len(summary.matched) == 1
 
