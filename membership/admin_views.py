@@ -24,10 +24,18 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
-from . import services, task_failures
+from . import reconciliation, services, task_failures
 from .dues import AmountUnknown, amount_due
-from .forms import InvoiceBatchForm, InvoiceIssueForm, OfflinePaymentForm, ProvisionalGrantForm
+from .forms import (
+    BankEntryMatchForm,
+    BankStatementForm,
+    InvoiceBatchForm,
+    InvoiceIssueForm,
+    OfflinePaymentForm,
+    ProvisionalGrantForm,
+)
 from .models import (
+    BankEntry,
     Cotisation,
     Invoice,
     MemberOrganisation,
@@ -355,6 +363,96 @@ class TaskFailureActionView(StaffFormView):
         done = "relancée" if self.retry else "marquée comme traitée"
         messages.success(self.request, f"Tâche {done} : {self.failure}.")
         return redirect(reverse("membership_taskfailure_modeladmin_index"))
+
+
+class BankStatementImportView(StaffFormView):
+    """Upload a bank statement: its transfers are reconciled and the outcome shown below the form,
+    as the ``import_bank_statement`` command prints it."""
+
+    permission = "membership.add_bankentry"
+    header_icon = "upload"
+    page_title = "Importer un relevé bancaire"
+    template_name = "membership/admin/bank_statement_import.html"
+    form_class = BankStatementForm
+    submit_button_label = "Importer le relevé"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "membership.add_payment")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["statement"]
+        try:
+            summary = reconciliation.bank_statement_import(
+                content=upload.read(), statement_name=upload.name, imported_by=self.request.user
+            )
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        messages.success(
+            self.request,
+            f"Relevé « {upload.name} » importé : {len(summary.matched)} virement(s) "
+            f"enregistré(s), {len(summary.left)} laissé(s) à l’équipe, "
+            f"{len(summary.skipped)} déjà importé(s).",
+        )
+        return self.render_to_response(
+            self.get_context_data(
+                form=self.form_class(),
+                statement_name=upload.name,
+                sections=reconciliation.summary_sections(summary),
+                entries_url=reverse("membership_bankentry_modeladmin_index") + "?a_rapprocher=1",
+            )
+        )
+
+
+class BankEntryMatchView(StaffFormView):
+    """Match a bank credit no cotisation took by itself: it is recorded as that cotisation's
+    transfer (paid, receipt issued), and the match is in the audit log."""
+
+    permission = "membership.change_bankentry"
+    header_icon = "resubmit"
+    template_name = "membership/admin/bank_entry_match.html"
+    form_class = BankEntryMatchForm
+    submit_button_label = "Enregistrer le virement pour cette cotisation"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, "membership.add_payment")
+        return super().dispatch(request, *args, **kwargs)
+
+    def setup(self, request, *args, pk: int, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.entry = get_object_or_404(BankEntry, pk=pk)
+
+    def get_page_title(self):
+        entry = self.entry
+        return (
+            f"Rapprocher le virement du {entry.booked_on:%d/%m/%Y} de "
+            f"{services.euros(entry.amount)} ({entry.debtor_name or 'donneur d’ordre inconnu'})"
+        )
+
+    def get_initial(self):
+        return {"cotisation": self.entry.cotisation_id}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entry"] = self.entry
+        return context
+
+    def form_valid(self, form):
+        try:
+            payment = reconciliation.bank_entry_match(
+                entry=self.entry,
+                cotisation=form.cleaned_data["cotisation"],
+                matched_by=self.request.user,
+            )
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        receipt = payment.receipts.filter(kind="receipt").first()
+        messages.success(
+            self.request,
+            f"Virement enregistré : cotisation {payment.cotisation.year} de "
+            f"{payment.cotisation.holder_name} payée, reçu n° {receipt.display_number}.",
+        )
+        return redirect(reverse("membership_bankentry_modeladmin_index"))
 
 
 def receipt_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -7,6 +7,8 @@
                                           legal delay of public bodies)
 ``PORTAIL_MEMBERSHIP_INVOICE_COVER_DAYS``  days of provisional coverage an invoice grants by
                                           default (60), at most to the end of its year
+``PORTAIL_MEMBERSHIP_STATEMENT_MAX_SIZE`` largest bank statement staff may upload, in bytes
+                                          (default 5 MB)
 ``PORTAIL_SITE_URL``                      absolute base of the links in emails and of Stripe's
                                           return URLs (fallbacks: ``SITE_URL``,
                                           ``WAGTAILADMIN_BASE_URL``)
@@ -54,6 +56,10 @@ class AppSettings:
     @property
     def INVOICE_COVER_DAYS(self) -> int:
         return int(self._get("INVOICE_COVER_DAYS", 60))
+
+    @property
+    def STATEMENT_MAX_SIZE(self) -> int:
+        return int(self._get("STATEMENT_MAX_SIZE", 5 * 1024 * 1024))
 
     @property
     def SITE_URL(self) -> str:

@@ -1,9 +1,9 @@
 """Staff money actions in Wagtail's audit log: who did what to which cotisation, and when.
 
 Each action is registered in ``wagtail_hooks`` (``register_log_actions``), so the admin's history
-of the object and the site history (*Rapports → Journal*) name it in French. The bank import and
-invoices reuse these actions: ``MATCHED`` for a bank credit matched to a cotisation, ``INVOICED``
-for an invoice issued.
+of the object and the site history (*Rapports → Journal*) name it in French: payments recorded,
+refunds, provisional cover, cancellations, bank credits matched (by the import or by hand),
+invoices and credit notes issued.
 """
 
 from typing import Any
@@ -15,16 +15,31 @@ PAYMENT_RECORDED = "membership.payment_recorded"
 REFUNDED = "membership.refunded"
 PROVISIONAL_GRANTED = "membership.provisional_granted"
 CANCELLED = "membership.cancelled"
-MATCHED = "membership.matched"
-INVOICED = "membership.invoiced"
+MATCHED = "membership.payment.matched"
+MATCHED_BY_HAND = "membership.payment.matched_by_hand"
+INVOICED = "membership.invoice.issued"
+CREDITED = "membership.invoice.credited"
+PROVISIONAL_FROM_INVOICE = "membership.cotisation.provisional_from_invoice"
 
 ACTIONS: dict[str, tuple[str, str]] = {
     PAYMENT_RECORDED: ("Paiement enregistré", "Paiement enregistré"),
     REFUNDED: ("Remboursement", "Remboursement enregistré"),
     PROVISIONAL_GRANTED: ("Couverture provisoire", "Couverture provisoire accordée"),
     CANCELLED: ("Cotisation annulée", "Cotisation annulée"),
-    MATCHED: ("Virement rapproché", "Virement du relevé bancaire rapproché"),
+    MATCHED: (
+        "Virement rapproché",
+        "Virement d’un relevé bancaire enregistré pour cette cotisation",
+    ),
+    MATCHED_BY_HAND: (
+        "Virement rapproché à la main",
+        "Virement d’un relevé bancaire rapproché à la main de cette cotisation",
+    ),
     INVOICED: ("Facture émise", "Facture émise"),
+    CREDITED: ("Avoir émis", "Avoir émis"),
+    PROVISIONAL_FROM_INVOICE: (
+        "Couverture provisoire sur facture",
+        "Couverture provisoire accordée à l’émission de la facture",
+    ),
 }
 
 

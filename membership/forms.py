@@ -3,9 +3,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from .app_settings import app_settings
+from .formats import euros
 from .models import (
     INDIVIDUAL_CATEGORIES,
     Cotisation,
+    CotisationStatus,
     Invoice,
     MemberCategory,
     MemberOrganisation,
@@ -271,3 +274,50 @@ class InvoiceBatchForm(forms.Form):
         field.label_from_instance = lambda invoice: (
             f"{invoice} · {invoice.buyer_name} · {invoice.issued_on:%d/%m/%Y}"
         )
+
+
+class BankStatementForm(forms.Form):
+    """A bank statement staff upload to reconcile its transfers."""
+
+    statement = forms.FileField(
+        label="Relevé bancaire",
+        help_text="Export CAMT.053 (XML) ou OFX du compte de l’association.",
+    )
+
+    def clean_statement(self):
+        upload = self.cleaned_data["statement"]
+        limit = app_settings.STATEMENT_MAX_SIZE
+        if upload.size > limit:
+            raise ValidationError(
+                f"Ce fichier dépasse {limit // (1024 * 1024)} Mo : exportez un relevé sur une "
+                "période plus courte.",
+                code="too_large",
+            )
+        return upload
+
+
+class OpenCotisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return (
+            f"{obj.year} · {obj.holder_name} · {euros(obj.amount)} · {obj.get_status_display()}"
+            f" · {obj.payment_reference}"
+        )
+
+
+class BankEntryMatchForm(forms.Form):
+    """The cotisation a kept bank credit pays, chosen by staff."""
+
+    cotisation = OpenCotisationChoiceField(
+        label="Cotisation réglée par ce virement",
+        queryset=Cotisation.objects.filter(
+            status__in=[
+                CotisationStatus.PENDING,
+                CotisationStatus.AWAITING_FUNDS,
+                CotisationStatus.PROVISIONAL,
+            ]
+        )
+        .select_related("organisation", "user__member_profile")
+        .order_by("-year", "organisation__name", "user__member_profile__last_name"),
+        help_text="Les cotisations en attente de paiement ; le montant doit être celui du "
+        "virement (corrigez d’abord la cotisation sinon).",
+    )

@@ -765,15 +765,112 @@ class Payment(models.Model):
         related_name="+",
         verbose_name="enregistré par",
     )
+    # A transfer read from a bank statement names its entry there: a statement imported twice
+    # records it once.
+    bank_account = models.CharField("compte bancaire", max_length=34, blank=True, editable=False)
+    bank_entry_reference = models.CharField(
+        "référence de l’écriture bancaire", max_length=140, blank=True, editable=False
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     succeeded_at = models.DateTimeField("réussi le", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "paiement"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank_account", "bank_entry_reference"],
+                condition=~Q(bank_entry_reference=""),
+                name="payment_one_per_bank_entry",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_method_display()} · {self.amount} € · {self.get_status_display()}"
+
+
+class BankEntryReason(models.TextChoices):
+    """Why a credit read from a bank statement was not recorded by itself."""
+
+    NO_REFERENCE = "no_reference", "Aucune référence de cotisation dans le libellé"
+    SEVERAL_REFERENCES = "several_references", "Plusieurs références de cotisation"
+    UNKNOWN_HOLDER = "unknown_holder", "Référence d’un adhérent inconnu"
+    NO_COTISATION = "no_cotisation", "Aucune cotisation à régler pour cette référence"
+    ALREADY_PAID = "already_paid", "Cotisation déjà réglée"
+    PARTIAL = "partial", "Montant inférieur au montant dû"
+    EXCESS = "excess", "Montant supérieur au montant dû"
+    CURRENCY = "currency", "Devise autre que l’euro"
+    REFUSED = "refused", "Paiement refusé"
+
+
+class BankEntryQuerySet(models.QuerySet):
+    def unmatched(self):
+        return self.filter(payment__isnull=True)
+
+
+class BankEntry(models.Model):
+    """A credit from a bank statement that no cotisation took by itself, kept for staff to match."""
+
+    bank_account = models.CharField("compte bancaire", max_length=34, blank=True)
+    entry_reference = models.CharField("référence de l’écriture", max_length=140)
+    booked_on = models.DateField("date de l’écriture")
+    amount = models.DecimalField("montant", max_digits=11, decimal_places=2)
+    currency = models.CharField("devise", max_length=3, default="EUR")
+    text = models.TextField("libellé", blank=True)
+    debtor_name = models.CharField("donneur d’ordre", max_length=200, blank=True)
+    reason = models.CharField("motif", max_length=30, choices=BankEntryReason.choices)
+    detail = models.TextField("précision", blank=True)
+    payment_reference = models.CharField("référence de cotisation lue", max_length=40, blank=True)
+    cotisation = models.ForeignKey(
+        Cotisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="cotisation visée",
+    )
+    statement_name = models.CharField("relevé", max_length=255, blank=True)
+    imported_at = models.DateTimeField("importée le", default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="importée par",
+    )
+    payment = models.OneToOneField(
+        Payment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bank_entry",
+        verbose_name="paiement enregistré",
+    )
+    matched_at = models.DateTimeField("rapprochée le", null=True, blank=True)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="rapprochée par",
+    )
+
+    objects = BankEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-booked_on", "-pk"]
+        verbose_name = "écriture bancaire à rapprocher"
+        verbose_name_plural = "écritures bancaires à rapprocher"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank_account", "entry_reference"], name="bankentry_one_per_bank_entry"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.booked_on:%d/%m/%Y} · {self.amount} {self.currency} · {self.text[:60]}"
 
 
 class StripeEventOutcome(models.TextChoices):

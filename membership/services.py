@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from wagtail.log_actions import log
 
 from . import audit, emails, signals
 from .app_settings import app_settings
@@ -402,16 +401,16 @@ def invoice_issue(
         payment_reference=cotisation.payment_reference,
     )
     _invoice_store(invoice, identity)
-    log(instance=invoice, action="membership.invoice.issued", user=issued_by)
+    audit.log_money_action(invoice, audit.INVOICED, issued_by)
     if covers and not (
         cotisation.status == C.PROVISIONAL and cotisation.provisional_until >= cover_until
     ):
         provisional_grant(cotisation=cotisation, until=cover_until, granted_by=issued_by)
-        log(
-            instance=cotisation,
-            action="membership.cotisation.provisional_from_invoice",
-            user=issued_by,
-            data={"invoice": invoice.display_number, "until": cover_until.isoformat()},
+        audit.log_money_action(
+            cotisation,
+            audit.PROVISIONAL_FROM_INVOICE,
+            issued_by,
+            {"invoice": invoice.display_number, "until": cover_until},
         )
     return invoice
 
@@ -448,7 +447,7 @@ def invoice_credit(*, invoice: Invoice, issued_by, identity=None) -> Invoice:
         payment_reference=invoice.payment_reference,
     )
     _invoice_store(note, identity)
-    log(instance=note, action="membership.invoice.credited", user=issued_by)
+    audit.log_money_action(note, audit.CREDITED, issued_by)
     return note
 
 
@@ -718,13 +717,16 @@ def offline_payment_record(
     reference: str,
     received_on: dt.date,
     recorded_by,
+    bank_account: str = "",
+    bank_entry_reference: str = "",
 ) -> Payment:
     """Record a cheque, transfer or administrative mandate received by staff (or matched from a
     bank statement), in one step.
 
     Creates a succeeded ``Payment``, marks the cotisation paid, issues its receipt, emails it to
     the holder and writes the action to the audit log (``audit.PAYMENT_RECORDED``). Recording
-    the same payment twice (method, reference, amount and date) returns the first one.
+    the same payment twice (method, reference, amount and date) returns the first one. A transfer
+    read from a bank statement gives its account and entry reference: one payment per entry.
     """
     if method not in PaymentMethod.offline():
         raise ValidationError(
@@ -772,6 +774,8 @@ def offline_payment_record(
         reference=reference,
         received_on=received_on,
         recorded_by=recorded_by,
+        bank_account=bank_account,
+        bank_entry_reference=bank_entry_reference,
     )
     # Staff enter a day; noon keeps that day whatever the time zone. Lists show the day only.
     paid_at = timezone.make_aware(dt.datetime.combine(received_on, dt.time(12)))

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from laces.components import Component
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
 from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
@@ -20,6 +21,7 @@ from .admin_views import LocalisedExportModelAdmin
 from .forms import CotisationAdminForm
 from .models import (
     AttachmentStatus,
+    BankEntry,
     Cotisation,
     CotisationStatus,
     Invoice,
@@ -677,6 +679,85 @@ class TaskFailureAdmin(LocalisedExportModelAdmin):
         return ", ".join([repr(value) for value in obj.args] + named)
 
 
+class BankEntryButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, *args, **kwargs):
+        buttons = super().get_buttons_for_obj(obj, *args, **kwargs)
+        user = self.request.user
+        if obj.payment_id is None and user.has_perms(
+            ["membership.change_bankentry", "membership.add_payment"]
+        ):
+            url = reverse("membership_bank_entry_match", args=[obj.pk])
+            buttons.append(_button(url, "Rapprocher d’une cotisation"))
+        return buttons
+
+
+class BankEntryStateFilter(admin.SimpleListFilter):
+    title = "état"
+    parameter_name = "a_rapprocher"
+
+    def lookups(self, request, model_admin):
+        return (("1", "à rapprocher"), ("0", "rapprochées"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.unmatched()
+        if self.value() == "0":
+            return queryset.filter(payment__isnull=False)
+        return queryset
+
+
+class BankEntryAdmin(LocalisedExportModelAdmin):
+    """Credits of imported statements that no cotisation took by itself, matched here by hand."""
+
+    model = BankEntry
+    menu_label = "Virements à rapprocher"
+    menu_icon = "resubmit"
+    permission_helper_class = ReadOnlyPermissionHelper
+    button_helper_class = BankEntryButtonHelper
+    inspect_view_enabled = True
+    list_display = (
+        "booked_on",
+        "amount",
+        "debtor_name",
+        "text",
+        "reason_label",
+        "payment_reference",
+        "matched_cotisation",
+    )
+    list_filter = (BankEntryStateFilter, "reason", "booked_on")
+    list_select_related = ("payment__cotisation__organisation", "payment__cotisation__user")
+    search_fields = ("text", "debtor_name", "entry_reference", "payment_reference")
+    list_export = (
+        "booked_on",
+        "amount",
+        "currency",
+        "debtor_name",
+        "text",
+        "reason_label",
+        "detail",
+        "payment_reference",
+        "entry_reference",
+        "statement_name",
+        "matched_cotisation",
+        "matched_at",
+        "matched_by",
+    )
+    export_filename = "virements-a-rapprocher"
+
+    @admin.display(description="motif")
+    def reason_label(self, obj):
+        return obj.get_reason_display()
+
+    @admin.display(description="rapprochée de")
+    def matched_cotisation(self, obj):
+        return str(obj.payment.cotisation) if obj.payment_id else ""
+
+
+class BankStatementImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perms(["membership.add_bankentry", "membership.add_payment"])
+
+
 class MembershipAdminGroup(ModelAdminGroup):
     menu_label = "Adhésions"
     menu_icon = "group"
@@ -694,7 +775,21 @@ class MembershipAdminGroup(ModelAdminGroup):
         ReminderAdmin,
         StripeEventAdmin,
         TaskFailureAdmin,
+        BankEntryAdmin,
     )
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        items.append(
+            BankStatementImportMenuItem(
+                "Importer un relevé bancaire",
+                reverse("membership_bank_statement_import"),
+                name="membership-bank-statement-import",
+                icon_name="upload",
+                order=len(items) + 1,
+            )
+        )
+        return items
 
 
 modeladmin_register(MembershipAdminGroup)
@@ -764,6 +859,16 @@ def register_membership_admin_urls():
             "adhesions/factures/lot/",
             admin_views.InvoiceBatchView.as_view(),
             name="membership_invoice_batch",
+        ),
+        path(
+            "adhesions/releves/importer/",
+            admin_views.BankStatementImportView.as_view(),
+            name="membership_bank_statement_import",
+        ),
+        path(
+            "adhesions/releves/rapprocher/<int:pk>/",
+            admin_views.BankEntryMatchView.as_view(),
+            name="membership_bank_entry_match",
         ),
         path(
             "adhesions/taches-en-echec/<int:pk>/<str:action>/",
@@ -866,17 +971,3 @@ def add_task_failures_panel(request, panels):
     # Nothing failed and nothing left to handle: the dashboard stays quiet.
     if recent or unhandled:
         panels.append(TaskFailuresPanel(recent=recent, unhandled=unhandled))
-
-
-# --------------------------------------------------------------------------- audit log
-
-
-@hooks.register("register_log_actions")
-def register_membership_log_actions(actions):
-    actions.register_action("membership.invoice.issued", "Facture émise", "Facture émise")
-    actions.register_action("membership.invoice.credited", "Avoir émis", "Avoir émis")
-    actions.register_action(
-        "membership.cotisation.provisional_from_invoice",
-        "Couverture provisoire sur facture",
-        "Couverture provisoire accordée à l’émission de la facture",
-    )
