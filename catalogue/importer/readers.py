@@ -241,6 +241,7 @@ def read_odt(data: bytes, name: str) -> Outline:
 # --------------------------------------------------------------------------- PDF
 
 PDF_BULLETS = "•-–—▪◦‣·●○■□"
+SYMBOL_BULLETS = {"(cid:127)", "(cid:183)", "\uf0b7", "\uf0a7", "\uf076", "\uf0d8"}
 
 
 def read_pdf(data: bytes, name: str) -> Outline:
@@ -262,6 +263,9 @@ def read_pdf(data: bytes, name: str) -> Outline:
             except (PDFSyntaxError, ValueError, TypeError, KeyError) as error:
                 raise unreadable(name) from error
             for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+                # Symbol-font bullets, as Word's PDFs and standard-encoded fonts write them.
+                if word["text"] in SYMBOL_BULLETS:
+                    word["text"] = "•"
                 if rows and rows[-1][0] == page_number and abs(rows[-1][1] - word["top"]) < 2:
                     rows[-1][5].append(word)
                     rows[-1][2] = max(rows[-1][2], word["bottom"])

@@ -1,6 +1,7 @@
 """``programme_import``: a programme document becomes a draft page under a catalogue."""
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -112,12 +113,12 @@ def _stem(word: str) -> str:
 
 def matching_audiences(text: str) -> list[Audience]:
     """Audiences whose every significant word appears in the document's audience text."""
-    words = {_stem(w) for w in _key(text).replace("'", " ").split()}
+    words = {_stem(w) for w in re.findall(r"[a-z]+", _key(text))}
     found = []
     for audience in Audience.objects.all():
         wanted = [
             _stem(w)
-            for w in _key(audience.name).replace("'", " ").split()
+            for w in re.findall(r"[a-z]+", _key(audience.name))
             if len(w) > 3 or w in ("elu", "elus")
         ]
         if wanted and all(w in words for w in wanted):
