@@ -212,11 +212,23 @@ class Mapper:
             ):
                 current = (key, line, [])
                 self.sections.append(current)
+            elif current is not None and self.ends_section(current[1], line):
+                current = (None, line, [])
+                self.sections.append(current)
             elif current is None:
                 header.append(line)
             else:
                 current[2].append(line)
         self.header = header
+
+    @staticmethod
+    def ends_section(heading: Line, line: Line) -> bool:
+        """A heading styled like the section's own, and not a day of the programme, starts a
+        section the mapper does not know (its text then goes to « À vérifier »)."""
+        if heading.kind != "heading" or line.kind != "heading" or line.level > heading.level:
+            return False
+        folded = fold(strip_marker(line.text)).strip()
+        return not (DAY.match(folded) or HALF_DAY.match(folded))
 
     def guess_type(self) -> str:
         text = fold(" ".join(line.text for line in self.outline.lines[:6]))
@@ -234,7 +246,9 @@ class Mapper:
         if line is not None and line.source:
             where.append(line.source)
         place = f" ({', '.join(where)})" if where else ""
-        self.draft.to_check.append(f"« {text} »{place} : {reason}")
+        piece = f"« {text} »{place} : {reason}"
+        if piece not in self.draft.to_check:
+            self.draft.to_check.append(piece)
 
     def unplaced(self, line: Line, heading: Line | None = None):
         self.doubt(line, line.text, "pas de champ trouvé pour ce texte", heading)
@@ -296,6 +310,9 @@ class Mapper:
         kept = []
         for line in lines:
             folded = fold(line.text)
+            if heading_like(line) and len(line.text) < 80:
+                kept.append(line)  # a title such as « Étude de cas en sous-groupes »
+                continue
             if line.kind == "paragraph" and CASE_STUDY.search(folded):
                 self.draft.fields["case_study"] = self.draft.fields.get("case_study", "") + render(
                     [line]
@@ -441,12 +458,6 @@ class Mapper:
 
     def programme(self, heading, lines):
         blocks, day, half_day, section = [], None, None, None
-
-        def container():
-            if half_day is not None:
-                return half_day["sections"]
-            return blocks
-
         for line in self.pull_paragraphs(lines):
             folded = fold(strip_marker(line.text)).strip()
             ranges = find_ranges(line.text)
@@ -511,8 +522,10 @@ class Mapper:
                             {"period": period, "start_time": None, "end_time": None, "sections": []}
                         )
                     day["half_days"][-1]["sections"].append(section)
+                elif half_day is not None:
+                    half_day["sections"].append(section)
                 else:
-                    container().append({"type": "section", "value": section})
+                    blocks.append({"type": "section", "value": section})
                 continue
             if section is not None:
                 section["lines"].append(line)
@@ -578,7 +591,7 @@ class Mapper:
             else:
                 fields["registration_mode"] = "members"
             return True
-        if re.search(r"gratuit|€|euros?\b|tarif|prix", folded) and not capacity:
+        if re.search(r"gratuit|€|euros?\b|tarif|prix|a la charge|frais", folded) and not capacity:
             fields["fee_note"] = capitalise(clause)
             return True
         if re.match(r"^(lieu|adresse)\s*:", folded):

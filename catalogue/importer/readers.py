@@ -62,6 +62,17 @@ def read_text(data: bytes, name: str) -> Outline:
         if not line.strip():
             flush()
             continue
+        heading = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if heading:  # a Markdown heading, as many text programmes are written
+            flush()
+            indents = []
+            outline.add(
+                markdown_runs(heading.group(2)),
+                kind="heading",
+                level=len(heading.group(1)),
+                source=f"ligne {number}",
+            )
+            continue
         bullet = BULLET.match(line)
         if bullet:
             flush()
