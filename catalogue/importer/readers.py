@@ -260,10 +260,11 @@ def read_pdf(data: bytes, name: str) -> Outline:
     bullet starts an item whose depth is its indentation, bold fonts give emphasis."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, ValueError, TypeError) as error:
+    except (PdfminerException, PDFSyntaxError, ValueError, TypeError) as error:
         raise unreadable(name) from error
     outline = Outline(name=name)
     rows = []  # (page, top, bottom, x0, size, words)
@@ -271,7 +272,7 @@ def read_pdf(data: bytes, name: str) -> Outline:
         for page_number, page in enumerate(pdf.pages, start=1):
             try:
                 words = page.extract_words(extra_attrs=["fontname", "size"], use_text_flow=True)
-            except (PDFSyntaxError, ValueError, TypeError, KeyError) as error:
+            except (PdfminerException, PDFSyntaxError, ValueError, TypeError, KeyError) as error:
                 raise unreadable(name) from error
             for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
                 # Symbol-font bullets, as Word's PDFs and standard-encoded fonts write them.

@@ -38,6 +38,10 @@ class ImportResult:
     same_title: list[CatalogueItemPage] = field(default_factory=list)
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f}".removesuffix(".0").replace(".", ",")
+
+
 def read_draft(
     *, data: bytes, name: str, page_type: str | None = None, today: dt.date | None = None
 ) -> Draft:
@@ -47,8 +51,8 @@ def read_draft(
         raise ValidationError(f"Le fichier « {name} » est vide.", code="empty")
     if len(data) > limit:
         raise ValidationError(
-            f"Le fichier « {name} » est trop lourd ({len(data) / 1e6:.1f} Mo) : "
-            f"la limite est de {limit / 1e6:.0f} Mo.",
+            f"Le fichier « {name} » est trop lourd ({_megabytes(len(data))} Mo) : "
+            f"la limite est de {_megabytes(limit)} Mo.",
             code="too_large",
         )
     outline = readers.read(data, name)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from catalogue.importer.services import programme_import
 from catalogue.models import CatalogueIndexPage
@@ -74,14 +74,7 @@ class Command(BaseCommand):
                 ).first()
             )
         if catalogue is None:
-            known = ", ".join(
-                f"{c.pk} ({Page.objects.get(pk=c.pk).url_path})" for c in catalogues[:10]
-            )
-            raise (
-                CommandError(
-                    f"Aucun catalogue « {parent} »." if parent else "Aucun catalogue sur ce site."
-                )
-                if not known
-                else CommandError(f"Aucun catalogue « {parent} ». Catalogues existants : {known}.")
-            )
+            known = ", ".join(f"{c.pk} ({c.url_path})" for c in catalogues.order_by("path")[:10])
+            message = f"Aucun catalogue « {parent} »." if parent else "Aucun catalogue sur ce site."
+            raise CommandError(f"{message} Catalogues existants : {known}." if known else message)
         return catalogue
