@@ -148,13 +148,29 @@ LIST_STYLE = re.compile(r"^(?:list|liste)\b.*?(\d)?$", re.IGNORECASE)
 def read_docx(data: bytes, name: str) -> Outline:
     import docx
     from docx.oxml.ns import qn
+    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise unreadable(name) from error
     outline = Outline(name=name)
-    for number, paragraph in enumerate(document.paragraphs, start=1):
+    number = 0
+    for block in document.iter_inner_content():
+        number += 1
+        if isinstance(block, Table):
+            # A schedule laid out as a table: each row one line, its cells side by side.
+            for row in block.rows:
+                cells = []
+                for cell in row.cells:
+                    text = " ".join(p.text for p in cell.paragraphs).strip()
+                    if text and (not cells or cells[-1] != text):  # merged cells repeat
+                        cells.append(text)
+                outline.add(
+                    [(" – ".join(cells), False, False)], source=f"tableau, paragraphe {number}"
+                )
+            continue
+        paragraph = block
         style = paragraph.style
         style_name = style.name if style is not None else ""
         style_bold = bool(style is not None and style.font.bold)

@@ -38,7 +38,8 @@ class ImportResult:
     same_title: list[CatalogueItemPage] = field(default_factory=list)
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """« 1,5 » for 1.5 MB, « 5 » for 5 MB."""
     return f"{size / 1_000_000:.1f}".removesuffix(".0").replace(".", ",")
 
 
@@ -51,8 +52,8 @@ def read_draft(
         raise ValidationError(f"Le fichier « {name} » est vide.", code="empty")
     if len(data) > limit:
         raise ValidationError(
-            f"Le fichier « {name} » est trop lourd ({_megabytes(len(data))} Mo) : "
-            f"la limite est de {_megabytes(limit)} Mo.",
+            f"Le fichier « {name} » est trop lourd ({megabytes(len(data))} Mo) : "
+            f"la limite est de {megabytes(limit)} Mo.",
             code="too_large",
         )
     outline = readers.read(data, name)

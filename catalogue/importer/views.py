@@ -13,7 +13,7 @@ from ..app_settings import app_settings
 from ..models import CatalogueIndexPage, SessionPage
 from .mapper import CALL, SESSION
 from .readers import READERS
-from .services import programme_import
+from .services import megabytes, programme_import
 
 PAGE_TYPE_CHOICES = [
     ("", "Deviner d'après le texte"),
@@ -41,8 +41,8 @@ class ProgrammeImportForm(forms.Form):
         if document.size > limit:
             # Refused before reading it: the size is known from the upload.
             raise ValidationError(
-                f"Le fichier « {document.name} » est trop lourd : la limite est de "
-                f"{limit // 1_000_000} Mo."
+                f"Le fichier « {document.name} » est trop lourd ({megabytes(document.size)} Mo) : "
+                f"la limite est de {megabytes(limit)} Mo."
             )
         return document
 

@@ -199,3 +199,38 @@ def test_what_cannot_be_placed_is_kept_with_where_it_came_from():
     assert any("date sans année : 2027 supposé" in piece for piece in result.to_check)
     assert timezone.localtime(result.page.occurrences.first().start).date() == dt.date(2027, 3, 3)
     assert "Une liste d'hôtels" in result.page.to_check
+
+
+def test_a_schedule_laid_out_as_a_word_table_is_read_row_by_row():
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Rencontre des animateurs de réseaux")
+    document.add_heading("Programme", level=2)
+    table = document.add_table(rows=2, cols=2)
+    for row, (hours, title) in zip(
+        table.rows, [("9h30 - 10h", "Accueil"), ("10h - 12h", "Tour des territoires")], strict=True
+    ):
+        row.cells[0].text, row.cells[1].text = hours, title
+    document.add_heading("En pratique", level=2)
+    document.add_paragraph(
+        "Mardi 6 avril 2021 de 9h30 à 12h, en visioconférence", style="List Bullet"
+    )
+    out = io.BytesIO()
+    document.save(out)
+
+    result = programme_import(
+        parent=CatalogueIndexPageFactory(), data=out.getvalue(), name="rencontre.docx"
+    )
+
+    assert [
+        (b.value["title"], b.value["start_time"], b.value["end_time"])
+        for b in result.page.programme
+    ] == [
+        ("Accueil", dt.time(9, 30), dt.time(10)),
+        ("Tour des territoires", dt.time(10), dt.time(12)),
+    ]
+    assert result.page.format == SessionFormat.ONLINE
+    assert result.to_check == []
