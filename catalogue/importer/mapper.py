@@ -421,11 +421,7 @@ class Mapper:
                 later = [d[2] for d in dates if d[2] and d[3] > start]
                 year = later[0] if later else (known_years[0] if known_years else None)
             if year is None:
-                year = self.today.year
-                candidate = dt.date(year, month, day)
-                if candidate < self.today:
-                    year += 1
-                self.doubt(line, text, f"date sans année : {year} supposé", heading)
+                year = self.guess_year(day, month, line, text, heading)
             try:
                 day_date = dt.date(year, month, day)
             except ValueError:
@@ -434,6 +430,17 @@ class Mapper:
             times = (own[0][0], own[-1][1]) if own else None
             self.draft.occurrences.append([day_date, times, line, text])
         return True
+
+    def guess_year(self, day: int, month: int, line: Line, text: str, heading) -> int:
+        """A date written without its year: the next such date from today, flagged."""
+        year = self.today.year
+        try:
+            if dt.date(year, month, day) < self.today:
+                year += 1
+        except ValueError:  # 29 February
+            year += 1
+        self.doubt(line, text, f"date sans année : {year} supposé", heading)
+        return year
 
     # ------------------------------------------------------------------ sessions
 
@@ -504,10 +511,13 @@ class Mapper:
                     title,
                 )
                 if timed and timed.group(1):
-                    start_time = dt.time(int(timed.group(1)), int(timed.group(2) or 0))
-                    if timed.group(3):
-                        end_time = dt.time(int(timed.group(3)), int(timed.group(4) or 0))
-                    title = title[timed.end() :].strip() or title
+                    try:
+                        start_time = dt.time(int(timed.group(1)), int(timed.group(2) or 0))
+                        if timed.group(3):
+                            end_time = dt.time(int(timed.group(3)), int(timed.group(4) or 0))
+                        title = title[timed.end() :].strip() or title
+                    except ValueError:  # « 25h » is not an hour: the line stays as written
+                        start_time = end_time = None
                 section = {
                     "title": title,
                     "start_time": start_time,
@@ -540,8 +550,9 @@ class Mapper:
             if ROLE_LABEL.match(label):
                 role = next((v for k, v in ROLES.items() if label.startswith(k)), "speaker")
                 continue
+            flagged = len(self.draft.to_check)
             people = self.parse_person(line.text, line, heading)
-            if not people and not (self.draft.to_check and line.text in self.draft.to_check[-1]):
+            if not people and len(self.draft.to_check) == flagged:
                 self.unplaced(line, heading)
             for person in people:
                 self.draft.speakers.append((person, role))
@@ -570,7 +581,7 @@ class Mapper:
             dates = find_dates(clause[deadline.end() :])
             if dates:
                 day, month, year, _, end = dates[0]
-                year = year or (self.today.year)
+                year = year or self.guess_year(day, month, line, clause, heading)
                 fields["registration_deadline"] = dt.date(year, month, day)
                 folded = folded[: deadline.start()] + folded[deadline.end() + end :]
                 placed = True
@@ -658,7 +669,8 @@ class Mapper:
             folded = fold(line.text)
             if re.search(r"premiere reunion", folded) and find_dates(line.text):
                 day, month, year, _, end = find_dates(line.text)[0]
-                fields["first_meeting"] = dt.date(year or self.today.year, month, day)
+                year = year or self.guess_year(day, month, line, line.text, heading)
+                fields["first_meeting"] = dt.date(year, month, day)
                 note = capitalise(line.text[end:])
                 if note:
                     fields["first_meeting_note"] = note
