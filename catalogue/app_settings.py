@@ -8,6 +8,8 @@
                                        ``HEADLESS_PREVIEW_URL``); editors then get a second
                                        preview mode. ``WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]``
                                        works too.
+``PORTAIL_IMPORT_MAX_BYTES``           the largest programme document staff may import
+                                       (default 5 MB)
 
 Links in emails start with membership's ``PORTAIL_SITE_URL``.
 """
@@ -36,6 +38,10 @@ class AppSettings:
             if value:
                 return value.strip()
         return ""
+
+    @property
+    def IMPORT_MAX_BYTES(self) -> int:
+        return int(self._get("IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 
     @property
     def SITE_URL(self) -> str:

@@ -19,11 +19,22 @@ def _live_rows(formset):
     return rows
 
 
+def _refuse_publishing_unchecked(form, cleaned):
+    """« À vérifier » must be empty to publish (or to send for moderation, which publishes)."""
+    publishing = form.data.get("action-publish") or form.data.get("action-submit")
+    if publishing and (cleaned.get("to_check") or "").strip():
+        from .models.pages import TO_CHECK_REFUSAL
+
+        form.add_error("to_check", TO_CHECK_REFUSAL)
+
+
 class SessionPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
+        _refuse_publishing_unchecked(self, cleaned)
         occurrences = [row for row in _live_rows(self.formsets["occurrences"]) if row.get("start")]
         first_start = min((row["start"] for row in occurrences), default=None)
+        self._check_programme_days(cleaned, occurrences)
 
         deadline = cleaned.get("registration_deadline")
         if deadline and first_start and deadline > timezone.localdate(first_start):
@@ -66,10 +77,29 @@ class SessionPageForm(WagtailAdminPageForm):
             )
         return cleaned
 
+    def _check_programme_days(self, cleaned, occurrences):
+        """A dated programme day must be one of the session's dates."""
+        dates = sorted({timezone.localdate(row["start"]) for row in occurrences})
+        if not dates:
+            return
+        listed = ", ".join(f"{day:%d/%m/%Y}" for day in dates)
+        for block in cleaned.get("programme") or []:
+            if block.block_type != "day" or not block.value.get("date"):
+                continue
+            day = block.value["date"]
+            if day not in dates:
+                self.add_error(
+                    "programme",
+                    f"La journée « {block.value['title']} » est datée du {day:%d/%m/%Y}, qui "
+                    f"n'est pas une date de la session ({listed}) : corrigez la journée ou "
+                    "les dates dans « En pratique ».",
+                )
+
 
 class WorkingGroupCallPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
+        _refuse_publishing_unchecked(self, cleaned)
         low, high = cleaned.get("meetings_per_year_min"), cleaned.get("meetings_per_year_max")
         if low and high and low > high:
             self.add_error("meetings_per_year_max", "Le maximum doit être supérieur au minimum.")

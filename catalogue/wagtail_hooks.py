@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
 
+from .importer import views as importer_views
 from .models import (
     Audience,
     Organisation,
@@ -85,6 +86,11 @@ def register_registration_admin_urls():
             name="catalogue_registration_fill_seats",
         ),
         path(
+            "catalogue/<int:parent_id>/importer/",
+            importer_views.ProgrammeImportView.as_view(),
+            name="catalogue_programme_import",
+        ),
+        path(
             "candidatures/<int:pk>/decider/",
             admin_views.ApplicationDecideView.as_view(),
             name="catalogue_application_decide",
@@ -95,6 +101,18 @@ def register_registration_admin_urls():
             name="catalogue_application_batch",
         ),
     ]
+
+
+@hooks.register("register_page_header_buttons")
+def programme_import_header_button(page, user, view_name=None, next_url=None):
+    button = importer_views.import_button(page, user, priority=16)
+    return [button] if button else []
+
+
+@hooks.register("register_page_listing_more_buttons")
+def programme_import_listing_button(page, user, next_url=None):
+    button = importer_views.import_button(page, user, priority=16)
+    return [button] if button else []
 
 
 @hooks.register("after_publish_page")

@@ -63,6 +63,15 @@ from .choices import (
 )
 from .snippets import Audience, Person, Theme
 
+TO_CHECK_REFUSAL = (
+    "« À vérifier » contient encore du texte : reportez chaque élément dans son champ, videz "
+    "« À vérifier », puis publiez."
+)
+TO_CHECK_PANEL = MultiFieldPanel(
+    [FieldPanel("to_check", heading="Éléments à vérifier avant publication")],
+    heading="À vérifier",
+)
+
 
 def paris_tz():
     return timezone.get_default_timezone()
@@ -270,6 +279,14 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
         help_text="Précision sur le coût, par exemple « Gratuit » ou « Repas à la charge des participants ».",
     )
 
+    to_check = models.TextField(
+        "à vérifier",
+        blank=True,
+        help_text="Ce que l'import du programme n'a pas su placer ou a lu avec un doute, avec "
+        "l'endroit du document d'où il vient. Reportez chaque élément dans son champ puis videz "
+        "ce champ : la page ne peut pas être publiée tant qu'il contient du texte.",
+    )
+
     objects = CatalogueItemManager()
 
     is_creatable = False
@@ -320,6 +337,13 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
         """What the item is, capitalised, for a kicker or a front end: « Appel à manifestation… »."""
         label = str(self._meta.verbose_name)
         return label[:1].upper() + label[1:]
+
+    def clean(self):
+        super().clean()
+        # A live page is validated on every save, drafts only here: publishing (whatever the
+        # path: editor, workflow, scheduled, code) saves the page live and is refused.
+        if self.live and self.to_check.strip():
+            raise ValidationError({"to_check": TO_CHECK_REFUSAL})
 
     def registration_closes_at(self):
         """End of the deadline day, Europe/Paris."""
@@ -392,6 +416,7 @@ class SessionPage(CatalogueItemPage):
     subpage_types = []
 
     content_panels = Page.content_panels + [
+        TO_CHECK_PANEL,
         FieldPanel("kind"),
         FieldPanel("lead"),
         FieldPanel("notices"),
@@ -723,6 +748,7 @@ class WorkingGroupCallPage(CatalogueItemPage):
     subpage_types = []
 
     content_panels = Page.content_panels + [
+        TO_CHECK_PANEL,
         FieldPanel("kicker"),
         FieldPanel("call_date"),
         FieldPanel("lead"),

@@ -1,24 +1,32 @@
-"""A demo site built from Cap Rural's real catalogue pages (the seeds), plus upcoming sessions.
+"""A demo site built from Cap Rural's real programme documents (``seeds/``), plus upcoming sessions.
+
+The documents go through the programme importer, as staff's would; the demo then sets only what
+they do not say (addresses, leads, themes, the titles two of them lack, the call's questions) and
+publishes each page once « À vérifier » holds nothing but the faults of the document itself,
+reviewed here: an editor would publish them too, and visitors see a full catalogue.
 
 ``load_demo()`` creates what is missing and leaves alone what exists: snippets are found by their
-natural key (slug, name, first and last name), pages by their slug under their parent, and the
-association's identity and the home page are filled only while still blank. A second run (each
-``make run``) therefore never reverts what staff edited; delete a demo page to have it rebuilt.
+natural key (slug, name), pages by their slug under their parent, and the association's identity
+and the home page are filled only while still blank. A second run (each ``make run``) therefore
+never reverts what staff edited; delete a demo page to have it rebuilt.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
+from catalogue.importer.services import programme_import
 from catalogue.models import (
     ApplicationQuestion,
     AttendanceMode,
     Audience,
     CatalogueIndexPage,
+    CatalogueItemPage,
     Organisation,
     Person,
     QuestionKind,
@@ -42,10 +50,6 @@ PARIS = ZoneInfo("Europe/Paris")
 
 CATALOGUE_SLUG = "catalogue"
 DEMO_NOTICE = "Session de démonstration : les dates sont calculées à partir d'aujourd'hui."
-
-
-def paris(year, month, day, hour, minute=0):
-    return dt.datetime(year, month, day, hour, minute, tzinfo=PARIS)
 
 
 def ul(*items):
@@ -111,55 +115,20 @@ AUDIENCES = [
     ("professionnels-de-l-action-sociale", "Professionnels de l'action sociale"),
 ]
 
+# The network itself: the documents name it, its description and website are the demo's.
 ORGANISATIONS = [
     {
         "name": "Cap Rural",
         "description": "Réseau régional au service des acteurs du développement rural.",
         "website": "https://www.caprural.org",
     },
-    {
-        "name": "Compétence Bénévolat",
-        "description": "structure qui appuie les associations, les collectivités, les fondations",
-    },
-    {"name": "Syndicat Mixte du Pays Beaujolais", "description": ""},
-    {"name": "Recherche et Solidarité", "description": ""},
 ]
 
-# (first name, last name): other fields. "organisation" names an entry of ORGANISATIONS.
-PEOPLE = {
-    ("Geneviève", "Ganivet"): {
-        "organisation": "Cap Rural",
-        "email": "ingenieriedeformation@caprural.org",
-        "phone": "04 75 22 14 896",
-    },
-    ("Dominique", "Bernier"): {
-        "job_title": "chargée de mission Coopérations entre acteurs",
-        "organisation": "Cap Rural",
-        "email": "cooperationentreacteurs@caprural.org",
-        "phone": "06 66 46 62 76",
-    },
-    ("Marine", "Rouchouse"): {
-        "job_title": "chargée de mission Emplois et métiers d'agents de développement rural",
-        "organisation": "Cap Rural",
-        "email": "emploisetmetiers@caprural.org",
-        "phone": "07 87 18 51 18",
-    },
-    ("Pascal", "Loviconi"): {"organisation": "Compétence Bénévolat"},
-    ("Camille", "Lefaire"): {"organisation": "Compétence Bénévolat"},
-    ("Charlotte", "Besombes"): {
-        "job_title": "chargée de la démarche Geopark en Beaujolais",
-        "organisation": "Syndicat Mixte du Pays Beaujolais",
-    },
-    ("Philippe", "Jean"): {"job_title": "sociologue et consultant"},
-}
-
+# The people the demo's own sessions and articles name; the documents' import creates them.
 GANIVET = ("Geneviève", "Ganivet")
 BERNIER = ("Dominique", "Bernier")
 ROUCHOUSE = ("Marine", "Rouchouse")
 LOVICONI = ("Pascal", "Loviconi")
-LEFAIRE = ("Camille", "Lefaire")
-BESOMBES = ("Charlotte", "Besombes")
-JEAN = ("Philippe", "Jean")
 
 
 # --------------------------------------------------------------------------- site
@@ -221,365 +190,64 @@ class Item:
     related_sessions: list = field(default_factory=list)  # slugs of sessions
 
 
-def seed_items():
-    """The four real pages of the seeds, with every fact in its field."""
-    collectifs = Item(
-        model=SessionPage,
+SEEDS = Path(__file__).resolve().parent / "seeds"
+
+
+@dataclass
+class SeedDocument:
+    """One of Cap Rural's real programme documents, imported as staff would, then given what the
+    document does not say: its address, a lead, themes, a title when it has none, the call's
+    application questions."""
+
+    file: str
+    slug: str
+    lead: str
+    themes: list
+    title: str = ""
+    # The pieces of « À vérifier » the demo has reviewed, matched by a phrase: each one a fault
+    # of the document itself, which the page keeps as the network published it.
+    reviewed: tuple = ()
+    questions: list = field(default_factory=list)  # dicts of ApplicationQuestion fields
+
+
+PHONE_11_DIGITS = "« 04 75 22 14 896 »"  # Geneviève Ganivet's number, one digit too many
+NO_TITLE = "le document ne donne pas de titre"
+
+SEED_DOCUMENTS = [
+    SeedDocument(
+        file="000_7da63b6f0489548b.txt",
         slug="travailler-avec-de-nouveaux-collectifs-porteurs-de-projet",
-        fields={
-            "title": "Travailler avec de nouveaux collectifs porteurs de projet",
-            "kind": SessionKind.EXPLORATION,
-            "lead": "Habitat participatif, atelier vélo, festival, monnaie locale : décrypter les "
-            "obstacles à la relation entre les collectifs porteurs de projet et les acteurs du "
-            "développement local, et trouver des pistes pour travailler ensemble.",
-            "rationale": p(
-                "Sur les territoires, de nombreux collectifs initient et portent des projets non "
-                "entrepreneuriaux (habitat participatif, atelier vélo, festival culturel, monnaie "
-                "locale...) avec une culture de l'action différente de celle des agents de "
-                "développement. Bien que ces projets répondent à des besoins locaux, peu de "
-                "collaboration entre ces acteurs et ceux du développement local déjà existants se "
-                "créent et les expertises de chaque partie sont, de façon réciproque, rarement "
-                "mobilisées. L'absence de lien pénalise à la fois la dynamique du développement "
-                "local et les projets (les privant de ressources qui pourraient leur être utiles). "
-                "Ce manque interroge la perception du développement du territoire par chacun et "
-                "questionne les fonctions d'animation, de facilitateur... des professionnels et de "
-                "leurs employeurs. En décryptant les obstacles à la création de ces relations, vous "
-                "trouverez des pistes pour travailler ensemble au service du territoire."
-            ),
-            "audience_text": p(
-                "Une session pour les agents de développement rural, l'ingénierie mobilisée "
-                "ponctuellement dans les démarches de développement local rural et les élus, les "
-                "bénévoles d'associations, de collectivités locales ou de collectifs porteurs de "
-                "projet employant ces professionnels."
-            ),
-            "programme": [
-                section(
-                    "De quoi parlons-nous ?",
-                    ul(
-                        "Identification par les participants des nouveaux collectifs porteurs de "
-                        "projets sur leur territoire et des enjeux",
-                        (
-                            "Témoignage, en présentiel ou à distance, d'un membre d'un collectif "
-                            "et échanges sur :",
-                            [
-                                "Les motivations, les valeurs, les caractéristiques de "
-                                "fonctionnement des collectifs porteurs de projet",
-                                "L'intérêt général",
-                                "Les définitions et les sources de légitimité des acteurs",
-                            ],
-                        ),
-                    ),
-                ),
-                section(
-                    "Quand et comment créer la relation ?",
-                    ul(
-                        "Les phases du projet au stade desquelles le collectif est susceptible de "
-                        "solliciter d'autres acteurs locaux (collectivité territoriale, "
-                        "associations, professionnels du développement local...)",
-                        "Le rôle des élus locaux et de l'ingénierie de développement dans le "
-                        "contexte d'émergence d'initiatives de groupes porteurs de projets",
-                        "Les pratiques du professionnel du développement local à mobiliser",
-                    ),
-                ),
-            ],
-            "teaching_method": p(
-                "A partir de l'exposé du cas d'un participant, des approfondissements et des "
-                "apports d'outils et de méthodes."
-            ),
-            "notices": [
-                {
-                    "type": "notice",
-                    "value": {
-                        "level": "warning",
-                        "text": "Suite aux contraintes sanitaires cette formation aura lieu sous "
-                        "forme de deux webconférences.",
-                    },
-                }
-            ],
-            "attendance_mode": AttendanceMode.ALL_DATES,
-            "format": SessionFormat.ONLINE,
-            "meeting_url_sent_later": True,
-            "capacity": 12,
-            "registration_mode": RegistrationMode.MEMBERS,
-        },
+        lead="Habitat participatif, atelier vélo, festival, monnaie locale : décrypter les "
+        "obstacles à la relation entre les collectifs porteurs de projet et les acteurs du "
+        "développement local, et trouver des pistes pour travailler ensemble.",
         themes=["developpement-local", "engagement-citoyen", "metiers"],
-        audiences=[
-            "agents-de-developpement",
-            "elus",
-            "benevoles",
-            "porteurs-de-projets-collectifs",
-        ],
-        contact=GANIVET,
-        occurrences=[
-            (paris(2020, 12, 10, 10), paris(2020, 12, 10, 12), "1re webconférence"),
-            (paris(2020, 12, 18, 10), paris(2020, 12, 18, 12), "2e webconférence"),
-        ],
-        speakers=[(LOVICONI, SpeakerRole.SPEAKER, "")],
-    )
-
-    benevoles = Item(
-        model=SessionPage,
+        reviewed=(PHONE_11_DIGITS,),
+    ),
+    SeedDocument(
+        file="002_a332d8a4eb0d817d.txt",
         slug="mobiliser-les-nouveaux-benevoles",
-        fields={
-            "title": "Mobiliser et collaborer avec les nouveaux bénévoles",
-            "kind": SessionKind.WEBCONFERENCE,
-            "lead": "Pendant la crise sanitaire, de nouveaux bénévoles sont apparus et d'autres ont "
-            "pris de la distance : comment associer ces énergies aux actions et aux projets des "
-            "territoires ?",
-            "rationale": p(
-                "Pendant la crise sanitaire de nombreuses initiatives de solidarité voient le jour. "
-                "Elles sont impulsées, réalisées par des bénévoles d'associations mais aussi par "
-                "des citoyens isolés ou réunis pour mener une ou des actions. Cette période révèle "
-                "ainsi de nouveaux bénévoles inconnus jusque-là des acteurs locaux (associations, "
-                "collectivités locales...). A contrario des bénévoles ont pris de la distance.",
-                "Comment aujourd'hui prendre en compte ces nouvelles réalités ? Comment associer "
-                "ces différents bénévoles aux actions et projets pour que ces énergies nourrissent "
-                "et renforcent les dynamiques associatives et territoriales ?",
-            ),
-            "audience_text": p(
-                "Une session pour les agents de développement, les administrateurs et les "
-                "bénévoles d'associations ou d'autres types d'organisations de développement local "
-                "qui mobilisent des bénévoles et collaborent avec eux."
-            ),
-            "programme": [
-                section(
-                    "Quels constats sur l'engagement citoyen « nouveau »",
-                    ul(
-                        "Quelques apports de l'enquête de Recherche et Solidarité du « bénévolat à "
-                        "l'heure du confinement » réalisée en avril-mai 2020",
-                        "Partage de vos observations sur votre territoire",
-                    ),
-                ),
-                section(
-                    "Échanges sur les enjeux de travail avec ces nouveaux bénévoles",
-                    ul(
-                        "Ces nouveaux élans de solidarité demandent-ils à être mobilisés "
-                        "davantage, structurés, pérennisés ?",
-                        "Quel est le rôle des professionnels du développement local pour les "
-                        "accompagner et/ou les mobiliser ?",
-                    ),
-                ),
-                section(
-                    "Ébauche de pistes pour travailler avec ces nouvelles formes d'engagements"
-                ),
-            ],
-            "teaching_method": p(
-                "Cette webconférence privilégiera les échanges à partir des expériences des "
-                "participants pour travailler ensemble la manière de mobiliser et collaborer avec "
-                "ces équipes parfois fortement renouvelées."
-            ),
-            "attendance_mode": AttendanceMode.ALL_DATES,
-            "format": SessionFormat.ONLINE,
-            "meeting_url_sent_later": True,
-            "capacity": 12,
-            "registration_mode": RegistrationMode.MEMBERS,
-        },
+        title="Mobiliser et collaborer avec les nouveaux bénévoles",
+        lead="Pendant la crise sanitaire, de nouveaux bénévoles sont apparus et d'autres ont pris "
+        "de la distance : comment associer ces énergies aux actions et aux projets des "
+        "territoires ?",
         themes=["benevolat", "engagement-citoyen"],
-        audiences=["agents-de-developpement", "administrateurs-d-associations", "benevoles"],
-        contact=GANIVET,
-        occurrences=[(paris(2020, 10, 1, 14), paris(2020, 10, 1, 16), "")],
-        speakers=[(LEFAIRE, SpeakerRole.SPEAKER, ""), (LOVICONI, SpeakerRole.SPEAKER, "")],
-    )
-
-    strategies = Item(
-        model=SessionPage,
+        reviewed=(NO_TITLE, PHONE_11_DIGITS),
+    ),
+    SeedDocument(
+        file="004_6f96f23788e346e6.txt",
         slug="strategies-d-acteurs-dans-les-projets-de-cooperation",
-        fields={
-            "title": "Décrypter les stratégies d'acteurs dans les projets de coopération",
-            "kind": SessionKind.WEBCONFERENCE,
-            "lead": "Coopérer, c'est fabriquer du compromis : décrypter le système et les "
-            "stratégies des acteurs pour agir sur eux, avec l'exemple de la démarche Geopark en "
-            "Beaujolais.",
-            "rationale": p(
-                "Les projets de ou en coopération conduisent à mobiliser et faire travailler "
-                "ensemble des parties prenantes d'origine et de culture variées porteuses chacune "
-                "de visions, de valeurs, d'enjeux et d'attentes qui leurs sont propres. Le défi "
-                "est donc non seulement d'engager ces acteurs à faire « œuvre commune » mais aussi "
-                "de construire et d'entretenir avec eux un socle commun d'enjeux et d'objectifs "
-                "partagés où chacun trouve un intérêt, un bénéfice, une valeur ajoutée... Coopérer "
-                "c'est donc, tout au long d'un projet, réussir à créer des accords, des "
-                "arrangements... en d'autres termes fabriquer du compromis pour avancer ensemble "
-                "dans une logique gagnant-gagnant.",
-                "Pour cela un décryptage fin du système et des stratégies des acteurs est "
-                "nécessaire dès le démarrage et tout au long du projet : il permet de raisonner "
-                "des tactiques pour agir sur le système d'acteurs.",
-            ),
-            "audience_text": ul(
-                "Vous êtes <b>élu, agent de développement</b> ou <b>technicien, acteur "
-                "socioprofessionnel</b> ou de la <b>société civile organisée</b>",
-                "Vous impulsez, vous pilotez des projets de ou en coopération",
-                "Vous cherchez à mieux comprendre les stratégies d'acteurs et à agir pour "
-                "construire des dynamiques collectives",
-            ),
-            "programme": [
-                section(
-                    "Identifier, décrire et qualifier",
-                    p(
-                        "Quelle est l'origine du projet ? Qui l'a impulsé et pourquoi ? Qui sont "
-                        "les acteurs en présence et/ou à mobiliser ? Pour quels rôles ou "
-                        "fonctions sont-ils impliqués ou à impliquer ? Quels sont leurs intérêts "
-                        "en jeu convergents ou divergents pour le projet ?"
-                    ),
-                ),
-                section(
-                    "Problématiser",
-                    p(
-                        "Quels sont les cadres de référence (les valeurs) de chaque acteur ou "
-                        "groupe d'acteurs ? Qu'est-ce que cela induit sur leurs stratégies et "
-                        "tactiques d'action ou de non action ? Où et sur quoi peuvent se créer "
-                        "divergences et convergences ?"
-                    ),
-                ),
-                section(
-                    "Réaliser, agir",
-                    p(
-                        "Comment intervenir/agir sur le système ou le réseau d'acteurs ? Comment "
-                        "peuvent se fabriquer les compromis ou arrangements dans ce système "
-                        "d'acteurs ? Avec quel plan d'actions ?"
-                    ),
-                ),
-            ],
-            "case_study": p(
-                "Cette webconférence proposera d'appuyer les apports théoriques par le décryptage "
-                "de la dynamique actuelle de coopération entre acteurs pour l'obtention du label "
-                "Geopark sur le territoire du Beaujolais."
-            ),
-            "attendance_mode": AttendanceMode.ALL_DATES,
-            "format": SessionFormat.ONLINE,
-            "meeting_url_sent_later": True,
-            "capacity": 15,
-            "registration_mode": RegistrationMode.MEMBERS,
-            "registration_deadline": dt.date(2016, 9, 7),
-        },
+        title="Décrypter les stratégies d'acteurs dans les projets de coopération",
+        lead="Coopérer, c'est fabriquer du compromis : décrypter le système et les stratégies des "
+        "acteurs pour agir sur eux, avec l'exemple de la démarche Geopark en Beaujolais.",
         themes=["cooperation", "developpement-local"],
-        audiences=[
-            "elus",
-            "agents-de-developpement",
-            "techniciens",
-            "acteurs-socioprofessionnels",
-            "societe-civile-organisee",
-        ],
-        contact=BERNIER,
-        occurrences=[(paris(2016, 9, 14, 10, 30), paris(2016, 9, 14, 12, 30), "")],
-        speakers=[
-            (BERNIER, SpeakerRole.ANIMATION, ""),
-            (BESOMBES, SpeakerRole.CONTRIBUTION, ""),
-            (JEAN, SpeakerRole.CONTRIBUTION, ""),
-        ],
-    )
-
-    mailler = Item(
-        model=WorkingGroupCallPage,
+        reviewed=(NO_TITLE,),
+    ),
+    SeedDocument(
+        file="001_4c701cb92b71bb11.txt",
         slug="mailler-les-ingenieries-de-l-action-sociale-et-du-developpement-local",
-        fields={
-            "title": "Mailler les ingénieries de l'action sociale et du développement local",
-            "kicker": "Appel à manifestation d'intérêt pour participer au groupe de travail "
-            "régional",
-            "call_date": dt.date(2022, 1, 1),
-            "lead": "Un groupe de travail régional pour faire dialoguer agents de développement "
-            "local et professionnels de l'action sociale, et construire des méthodes communes.",
-            "rationale": p(
-                "Vous êtes nombreux à constater un manque de relations dans les territoires "
-                "ruraux entre action sociale et développement local et à témoigner par exemple :"
-            )
-            + ul(
-                "De collectivités qui font du développement local (attractivité du territoire, "
-                "services à la population, lutte contre la pauvreté et la précarité...) et de "
-                "l'action sociale (petite enfance, convention territoriale globale...), sans pour "
-                "autant faire le lien entre les deux.",
-                "De professionnels qui traitent parfois le même sujet (dans une même structure ou "
-                "un même territoire) mais sous des angles différents, sans confronter leurs "
-                "travaux, menant ainsi à des décisions contraires, à des doublons dans les "
-                "actions, voire à des actions contradictoires.",
-                "De sujets qui ont besoin d'une approche systémique (transitions) qui n'est pas "
-                "possible avec de tels fonctionnements.",
-            )
-            + p(
-                "Il en résulte alors des actions moins riches et moins cohérentes, des politiques "
-                "moins globales, des difficultés de financements..."
-            ),
-            "objectives": p(
-                "Faire dialoguer les professionnels de secteurs et de culture différents afin "
-                "qu'ils soient à même de :"
-            )
-            + ul(
-                "Mener de réelles politiques de développement social en cohérence avec les autres "
-                "politiques locales (alimentation, économie, mobilité, culture...).",
-                "Initier et conduire des actions plus cohérentes, se saisir d'enjeux d'actualité, "
-                "capter des financements, créer des partenariats et coopérations.",
-                "Éviter de travailler en concurrence et/ou en parallèle, en contre-production et "
-                "apporter plus de lisibilité sur le territoire ; mieux valoriser leurs métiers et "
-                "leurs savoir-faire.",
-                "Permettre aux porteurs de projets, aux élus et autres acteurs du territoire de "
-                "savoir qui fait quoi et de mieux s'y retrouver.",
-            ),
-            "why_take_part": p(
-                "Le groupe de travail vise à permettre aux agents de développement local et aux "
-                "professionnels de l'action sociale de s'organiser et d'acquérir des méthodes de "
-                "travail pour :"
-            )
-            + ul(
-                "Se croiser et enclencher le dialogue entre eux.",
-                "Identifier et construire des champs d'actions et de méthodes communs.",
-                "Monter en compétences notamment grâce aux échanges d'expériences et à l'apport, "
-                "partage et co-construction de méthodes.",
-                "Élaborer des réponses communes aux problématiques soulevées, capitaliser, "
-                "diffuser, produire de la méthode.",
-            ),
-            "scope": p(
-                "Ce groupe de travail traite le sujet uniquement sous l'angle de l'ingénierie, de "
-                "ses missions et compétences.",
-                "Il s'inscrit en complément des travaux réalisés dans le cadre du groupe de "
-                "travail de Cap Rural Pauvreté Précarité. A noter : un évènement régional "
-                "Pauvreté précarité aura lieu au cours du premier semestre 2022 (programme et "
-                "informations à venir sur www.caprural.org).",
-                "Ce groupe de travail s'inscrit dans la dynamique sur les transitions sociales du "
-                "Carrefour des métiers, animé par l'UNADEL et auquel Cap Rural contribue.",
-            ),
-            "coordination": "Cap Rural",
-            "meetings_per_year_min": 3,
-            "meetings_per_year_max": 4,
-            "how_it_works": p(
-                "L'animation et la coordination seront conduites par Cap Rural. Le groupe de "
-                "travail fixera les modalités de son fonctionnement (proposition de 3 à 4 "
-                "réunions/an, à discuter)."
-            ),
-            "meeting_place": "Le plus central possible par rapport à la localisation de "
-            "l'ensemble des participants",
-            "first_meeting": dt.date(2022, 4, 7),
-            "first_meeting_note": "En présentiel ou distanciel en fonction des conditions "
-            "sanitaires",
-            "profiles": [
-                {
-                    "type": "profile",
-                    "value": "Un acteur du développement local (agent de développement, porteur "
-                    "de projets collectif).",
-                },
-                {"type": "profile", "value": "Ou un acteur de l'action sociale."},
-            ],
-            "registration_mode": RegistrationMode.APPLICATION,
-            "selection_note": "Les participants seront sélectionnés sur la base de leur réponse.",
-            "fee_note": "Participation non soumise à cotisation",
-            "related_links": [
-                {
-                    "type": "link",
-                    "value": {
-                        "title": "www.caprural.org",
-                        "url": "https://www.caprural.org",
-                        "page": None,
-                        "description": "Programme et informations de l'évènement régional "
-                        "Pauvreté précarité",
-                    },
-                }
-            ],
-        },
+        lead="Un groupe de travail régional pour faire dialoguer agents de développement local et "
+        "professionnels de l'action sociale, et construire des méthodes communes.",
         themes=["action-sociale", "developpement-local", "metiers"],
-        audiences=[
-            "agents-de-developpement",
-            "porteurs-de-projets-collectifs",
-            "professionnels-de-l-action-sociale",
-        ],
-        contact=ROUCHOUSE,
         questions=[
             {
                 "label": "Votre structure et votre fonction",
@@ -603,8 +271,8 @@ def seed_items():
                 "required": False,
             },
         ],
-    )
-    return [collectifs, benevoles, strategies, mailler]
+    ),
+]
 
 
 def upcoming_items(today):
@@ -845,19 +513,7 @@ def _upsert_snippets(report):
             name=data["name"], defaults=defaults
         )
         report.record(f"structure « {data['name']} »", created)
-    people = {}
-    for (first_name, last_name), data in PEOPLE.items():
-        defaults = {
-            "job_title": data.get("job_title", ""),
-            "organisation": organisations.get(data.get("organisation")),
-            "email": data.get("email", ""),
-            "phone": data.get("phone", ""),
-        }
-        people[first_name, last_name], created = Person.objects.get_or_create(
-            first_name=first_name, last_name=last_name, defaults=defaults
-        )
-        report.record(f"personne « {first_name} {last_name} »", created)
-    return themes, audiences, people
+    return themes, audiences
 
 
 def _publish(parent, model, slug, fields, prepare=None):
@@ -942,13 +598,51 @@ def _publish_item(catalogue, item, themes, audiences, people, report):
     return page
 
 
-@transaction.atomic
-def load_demo(today=None):
-    """Build what the demo site lacks on the default site; returns what was created or kept."""
-    today = today or timezone.localdate()
-    report = Report()
-    site = Site.objects.get(is_default_site=True)
+def _import_seed(catalogue, document, themes, report, today):
+    """Import a seed document as staff would, add what it does not say, and publish it once
+    « À vérifier » holds nothing but what the demo reviewed; anything else keeps it a draft."""
+    page = CatalogueItemPage.objects.child_of(catalogue).filter(slug=document.slug).first()
+    if page is not None:
+        report.record(f"{page.specific._meta.verbose_name} « {page.title} »", False)
+        return
+    result = programme_import(
+        parent=catalogue,
+        data=(SEEDS / document.file).read_bytes(),
+        name=document.file,
+        today=today,
+    )
+    page = result.page
+    page.slug = document.slug
+    page.title = document.title or page.title
+    page.lead = document.lead
+    page.themes.set([themes[slug] for slug in document.themes])
+    if document.questions:
+        page.questions = [
+            ApplicationQuestion(sort_order=index, **{"help_text": "", "choices": "", **question})
+            for index, question in enumerate(document.questions)
+        ]
+    unreviewed = [
+        piece
+        for piece in result.to_check
+        if not any(phrase in piece for phrase in document.reviewed)
+    ]
+    page.to_check = "\n".join(unreviewed)
+    page.save()
+    revision = page.save_revision()
+    if not unreviewed:
+        revision.publish()
+    report.record(f"{page._meta.verbose_name} « {page.title} »", True)
 
+
+def _demo_people():
+    """The people the demo's own pages name, as the documents' import created them."""
+    return {
+        key: Person.objects.filter(first_name=key[0], last_name=key[1]).first()
+        for key in (GANIVET, BERNIER, ROUCHOUSE, LOVICONI)
+    }
+
+
+def _fill_identity(report):
     identity = association_identity()
     # Filled only while no one has touched it: staff's own identity stays.
     untouched = all(
@@ -961,17 +655,31 @@ def load_demo(today=None):
         identity.save()
     report.record("identité de l'association", untouched)
 
-    home = site.root_page.specific
+
+def _fill_home(home, report):
     blank_home = not home.lead and not home.body
     if blank_home:
         home.lead, home.body = HOME["lead"], HOME["body"]
         home.save_revision().publish()
     report.record("page d'accueil", blank_home)
 
-    themes, audiences, people = _upsert_snippets(report)
+
+@transaction.atomic
+def load_demo(today=None):
+    """Build what the demo site lacks on the default site; returns what was created or kept."""
+    today = today or timezone.localdate()
+    report = Report()
+    home = Site.objects.get(is_default_site=True).root_page.specific
+
+    _fill_identity(report)
+    _fill_home(home, report)
+    themes, audiences = _upsert_snippets(report)
     catalogue, created = _publish(home, CatalogueIndexPage, CATALOGUE_SLUG, CATALOGUE)
     report.record("catalogue", created)
-    for item in seed_items() + upcoming_items(today) + resource_items():
+    for document in SEED_DOCUMENTS:
+        _import_seed(catalogue, document, themes, report, today)
+    people = _demo_people()
+    for item in upcoming_items(today) + resource_items():
         _publish_item(catalogue, item, themes, audiences, people, report)
     load_dues(report, today)
     return report

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 from wagtail.models import Site
@@ -27,6 +28,12 @@ class Command(BaseCommand):
         except Site.DoesNotExist as error:
             raise CommandError(
                 "Aucun site par défaut : lancez d'abord « manage.py migrate »."
+            ) from error
+        except ValidationError as error:
+            # A seed document the importer refuses (removed or damaged in home/demo/seeds/).
+            raise CommandError(
+                f"La démonstration n'a pas pu être construite (rien n'a été modifié) : "
+                f"{' '.join(error.messages)}"
             ) from error
         except IntegrityError as error:
             # E.g. a theme staff created with the demo's name under another slug.
