@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
 
+from .attendance import admin_views as attendance_views
 from .models import (
     Audience,
     Organisation,
@@ -93,6 +94,31 @@ def register_registration_admin_urls():
             "candidatures/appel/<int:call_id>/decider/",
             admin_views.ApplicationBatchDecideView.as_view(),
             name="catalogue_application_batch",
+        ),
+        path(
+            "emargement/<int:session_id>/",
+            attendance_views.AttendanceView.as_view(),
+            name="catalogue_attendance",
+        ),
+        path(
+            "emargement/<int:session_id>/<str:key>/code/",
+            attendance_views.SigningCodeView.as_view(),
+            name="catalogue_attendance_code",
+        ),
+        path(
+            "emargement/<int:session_id>/<str:key>/feuille.pdf",
+            attendance_views.SignInSheetView.as_view(),
+            name="catalogue_attendance_sheet",
+        ),
+        path(
+            "emargement/<int:session_id>/<str:key>/<str:action>/",
+            attendance_views.HalfDayActionView.as_view(),
+            name="catalogue_attendance_action",
+        ),
+        path(
+            "emargement/signature/<int:pk>/corriger/",
+            attendance_views.SignatureCancelView.as_view(),
+            name="catalogue_signature_cancel",
         ),
     ]
 

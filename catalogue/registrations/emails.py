@@ -135,3 +135,35 @@ def send_application_email(application_id: int, kind: str) -> bool:
         },
     )
     return True
+
+
+@task()
+def send_certificate_email(certificate_id: int) -> bool:
+    """Email a certificate of completion, its PDF attached; once."""
+    from ..attendance.pdf import certificate_pdf, hours_label
+    from ..attendance.services import certificate_mark_emailed
+    from ..models import Certificate
+
+    certificate = (
+        Certificate.objects.select_related("registration__user")
+        .filter(pk=certificate_id, emailed_at__isnull=True)
+        .first()
+    )
+    user = certificate.registration.user if certificate else None
+    if user is None or not user.is_active or not user.email:
+        return False
+    pdf = certificate_pdf(certificate, identity=association_identity())
+    _send(
+        to=certificate.registration.user.email,
+        subject=f"Votre certificat de réalisation : {certificate.session_title}",
+        template="certificate",
+        context={
+            "certificate": certificate,
+            "hours_attended": hours_label(certificate.hours_attended),
+            "hours_planned": hours_label(certificate.hours_planned),
+            "my_registrations_url": _absolute(reverse("catalogue:my_registrations")),
+        },
+        attachments=[(f"certificat-{certificate.display_number}.pdf", pdf, "application/pdf")],
+    )
+    certificate_mark_emailed(certificate=certificate)
+    return True
