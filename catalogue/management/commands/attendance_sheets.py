@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if not folder.is_dir():
             raise CommandError(f"Le dossier {folder} n'existe pas.")
         identity = association_identity()
-        # Draw every sheet first: a failure then leaves no half-written set behind.
+        # Every sheet is drawn first, and a failed write removes the ones written: all or none.
         sheets = [
             (
                 folder / f"emargement-{session.pk}-{h.key}.pdf",
@@ -36,10 +36,14 @@ class Command(BaseCommand):
             )
             for h in half_days
         ]
+        written = []
         try:
             for path, pdf in sheets:
                 path.write_bytes(pdf)
+                written.append(path)
         except OSError as error:
+            for path in written:
+                path.unlink(missing_ok=True)
             raise CommandError(
                 f"Impossible d'écrire dans le dossier {folder} : {error.strerror}."
             ) from error
