@@ -78,6 +78,10 @@ class AttendanceView(_SessionMixin, WagtailAdminTemplateMixin, TemplateView):
                     "expected": len(expected),
                     "signed": sum(1 for r in expected if half_day.key in table.get(r.pk, {})),
                     "countersigned": countersigned.get(half_day.key, []),
+                    "countersigned_by_me": any(
+                        s.recorded_by_id == self.request.user.pk
+                        for s in countersigned.get(half_day.key, [])
+                    ),
                     "signing_now": opens <= now <= closes,
                     "started": now >= half_day.start,
                     "open_online": session.is_online and services.is_open_online(session, half_day),

@@ -289,7 +289,7 @@ class TestAdmin:
             )
             overview = admin_client.get(reverse("catalogue_attendance", args=[session.pk]))
         html = overview.content.decode()
-        assert "1 / 1" in html and "feuille papier" in html
+        assert "1 / 1" in html and "Feuille papier" in html
         assert Signature.objects.effective().trainers().get().recorded_by == admin_user
 
     def test_people_without_the_permission_are_refused(self, client):
