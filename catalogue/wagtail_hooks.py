@@ -147,3 +147,21 @@ def registrations_account_section(request):
         registrations_overview(request.user),
         request=request,
     )
+
+
+@hooks.register("before_delete_page")
+def keep_sessions_with_attendance_proofs(request, page):
+    """A session holding signatures or certificates stays until the retention period ends
+    (``erase_expired_training_records``): deleting it would delete the proofs."""
+    from django.shortcuts import redirect
+
+    sessions = SessionPage.objects.descendant_of(page, inclusive=True)
+    held = sessions.filter(signatures__isnull=False).values_list("title", flat=True).first()
+    if held is None:
+        return None
+    messages.error(
+        request,
+        f"« {held} » garde des preuves de présence (émargements, certificats) : elle ne peut "
+        "pas être supprimée avant la fin de leur durée de conservation. Vous pouvez la dépublier.",
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 
 from catalogue.attendance import retention, services
-from catalogue.models import Certificate, Signature, SigningOpening
+from catalogue.models import Certificate, SessionPage, Signature, SigningOpening
 from membership.services import account_delete
 from tests.catalogue.attendance_helpers import AFTER, MORNING_1, participant, training
 from tests.catalogue.factories import paris
@@ -101,3 +102,20 @@ def test_an_account_deletion_keeps_the_proofs_without_the_name(staff):
     assert certificate.participant_organisation == ""
     assert (signature.day, signature.method) == (dt.date(2026, 11, 26), "paper")
     assert certificate.hours_attended == 4
+
+
+def test_a_session_with_proofs_cannot_be_deleted_from_the_admin(admin_client, admin_user):
+    session = training()
+    registration = participant(session)
+    services.attendance_record_paper(
+        registration=registration, key=MORNING_1, by=admin_user, now=AFTER
+    )
+    url = reverse("wagtailadmin_pages:delete", args=[session.pk])
+    for answer in (admin_client.get(url), admin_client.post(url)):
+        assert answer.status_code == 302
+    assert SessionPage.objects.filter(pk=session.pk).exists()
+    page = admin_client.get(reverse("wagtailadmin_pages:edit", args=[session.pk]))
+    assert "garde des preuves de présence" in page.content.decode()
+    index = session.get_parent()
+    admin_client.post(reverse("wagtailadmin_pages:delete", args=[index.pk]))
+    assert SessionPage.objects.filter(pk=session.pk).exists()
