@@ -462,10 +462,6 @@ def certificates_issue(*, now: dt.datetime | None = None) -> list[Certificate]:
     return issued
 
 
-def certificate_mark_emailed(*, certificate: Certificate, now: dt.datetime | None = None) -> None:
-    Certificate.objects.filter(pk=certificate.pk).update(emailed_at=now or timezone.now())
-
-
 # --------------------------------------------------------------------------- privacy, retention
 
 
