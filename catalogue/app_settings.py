@@ -10,6 +10,13 @@
                                        works too.
 ``PORTAIL_IMPORT_MAX_BYTES``           the largest programme document staff may import
                                        (default 5 MB)
+``PORTAIL_ATTENDANCE_RETENTION_YEARS``  sign-in sheets, signatures and certificates are kept this
+                                       many years after the session's last date (default 6),
+                                       then ``erase_expired_training_records`` erases them
+``PORTAIL_SIGNING_GRACE_MINUTES``      a half-day's QR code and online signing also work this
+                                       many minutes before it starts and after it ends (15)
+``PORTAIL_CERTIFICATE_NATURE``         the nature of the action on certificates of completion
+                                       (« Action de formation »)
 
 Links in emails start with membership's ``PORTAIL_SITE_URL``.
 """
@@ -30,6 +37,18 @@ class AppSettings:
     @property
     def REMINDER_DAYS_BEFORE(self) -> int:
         return int(self._get("REMINDER_DAYS_BEFORE", 2))
+
+    @property
+    def ATTENDANCE_RETENTION_YEARS(self) -> int:
+        return int(self._get("ATTENDANCE_RETENTION_YEARS", 6))
+
+    @property
+    def SIGNING_GRACE_MINUTES(self) -> int:
+        return int(self._get("SIGNING_GRACE_MINUTES", 15))
+
+    @property
+    def CERTIFICATE_NATURE(self) -> str:
+        return str(self._get("CERTIFICATE_NATURE", "Action de formation"))
 
     @property
     def HEADLESS_PREVIEW_URL(self) -> str:

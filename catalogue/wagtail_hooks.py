@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
 
+from .attendance import admin_views as attendance_views
 from .importer import views as importer_views
 from .models import (
     Audience,
@@ -100,6 +101,31 @@ def register_registration_admin_urls():
             admin_views.ApplicationBatchDecideView.as_view(),
             name="catalogue_application_batch",
         ),
+        path(
+            "emargement/<int:session_id>/",
+            attendance_views.AttendanceView.as_view(),
+            name="catalogue_attendance",
+        ),
+        path(
+            "emargement/<int:session_id>/<str:key>/code/",
+            attendance_views.SigningCodeView.as_view(),
+            name="catalogue_attendance_code",
+        ),
+        path(
+            "emargement/<int:session_id>/<str:key>/feuille.pdf",
+            attendance_views.SignInSheetView.as_view(),
+            name="catalogue_attendance_sheet",
+        ),
+        path(
+            "emargement/<int:session_id>/<str:key>/<str:action>/",
+            attendance_views.HalfDayActionView.as_view(),
+            name="catalogue_attendance_action",
+        ),
+        path(
+            "emargement/signature/<int:pk>/corriger/",
+            attendance_views.SignatureCancelView.as_view(),
+            name="catalogue_signature_cancel",
+        ),
     ]
 
 
@@ -139,3 +165,21 @@ def registrations_account_section(request):
         registrations_overview(request.user),
         request=request,
     )
+
+
+@hooks.register("before_delete_page")
+def keep_sessions_with_attendance_proofs(request, page):
+    """A session holding signatures or certificates stays until the retention period ends
+    (``erase_expired_training_records``): deleting it would delete the proofs."""
+    from django.shortcuts import redirect
+
+    sessions = SessionPage.objects.descendant_of(page, inclusive=True)
+    held = sessions.filter(signatures__isnull=False).values_list("title", flat=True).first()
+    if held is None:
+        return None
+    messages.error(
+        request,
+        f"« {held} » garde des preuves de présence (émargements, certificats) : elle ne peut "
+        "pas être supprimée avant la fin de leur durée de conservation. Vous pouvez la dépublier.",
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

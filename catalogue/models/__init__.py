@@ -1,6 +1,7 @@
 """The catalogue's models: pages and snippets (its content), registrations and applications
 (its seats). Each room is a module of its own; everything is importable from here."""
 
+from .attendance import Certificate, Signature, SignatureMethod, SignerRole, SigningOpening
 from .choices import (
     ApplicationStatus,
     AttendanceMode,
@@ -11,6 +12,7 @@ from .choices import (
     SessionKind,
     SpeakerRole,
 )
+from .halfdays import HalfDay
 from .pages import (
     ApplicationQuestion,
     CatalogueIndexPage,
@@ -52,6 +54,8 @@ __all__ = [
     "CatalogueItemManager",
     "CatalogueItemPage",
     "CatalogueItemQuerySet",
+    "Certificate",
+    "HalfDay",
     "Organisation",
     "Person",
     "QuestionKind",
@@ -66,6 +70,10 @@ __all__ = [
     "SessionOccurrence",
     "SessionPage",
     "SessionSpeaker",
+    "Signature",
+    "SignatureMethod",
+    "SignerRole",
+    "SigningOpening",
     "SpeakerRole",
     "Theme",
     "WorkingGroupCallPage",

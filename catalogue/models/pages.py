@@ -61,6 +61,7 @@ from .choices import (
     SessionKind,
     SpeakerRole,
 )
+from .halfdays import session_half_days
 from .snippets import Audience, Person, Theme
 
 TO_CHECK_REFUSAL = (
@@ -559,6 +560,15 @@ class SessionPage(CatalogueItemPage):
     def is_past(self, now=None):
         ends_at = self.ends_at
         return ends_at is not None and ends_at < (now or timezone.now())
+
+    @cached_property
+    def half_days(self):
+        """Every half-day of the session, in time order (see ``halfdays``)."""
+        return session_half_days(self)
+
+    def half_day(self, key: str):
+        """The half-day named ``key`` (``2026-11-27-matin``), or None."""
+        return next((h for h in self.half_days if h.key == key), None)
 
     @property
     def last_registration_start(self):

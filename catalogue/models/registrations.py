@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from .choices import ApplicationStatus, RegistrationStatus
+from .halfdays import session_half_days
 from .pages import SessionOccurrence, SessionPage, WorkingGroupCallPage
 
 
@@ -65,7 +66,9 @@ class Registration(models.Model):
         blank=True,
         help_text="Structure de la personne à l'inscription.",
     )
-    attended = models.BooleanField("présence", null=True, blank=True)
+    # Derived from the signed half-days by the attendance services: True once one is signed,
+    # False for a confirmed participant of an ended session who signed none.
+    attended = models.BooleanField("présence", null=True, blank=True, editable=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="ajoutée par",
@@ -113,6 +116,14 @@ class Registration(models.Model):
     def slots(self):
         """The dates this person attends: the chosen one, or all of them."""
         return [self.occurrence] if self.occurrence_id else self.session.sorted_occurrences
+
+    @property
+    def half_days(self):
+        """The half-days this person is expected at: those of their dates."""
+        if not self.occurrence_id:
+            return self.session.half_days
+        keys = {h.key for h in session_half_days(self.session, [self.occurrence])}
+        return [h for h in self.session.half_days if h.key in keys]
 
     def waiting_rank(self):
         """1 for the first person waiting, None when not waiting."""

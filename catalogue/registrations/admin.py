@@ -58,8 +58,8 @@ class RegistrationButtonHelper(ButtonHelper):
                 buttons.append(_button(url, "Déplacer"))
             action("retirer", "Retirer")
         if obj.status == RegistrationStatus.CONFIRMED:
-            action("present", "Présent·e")
-            action("absent", "Absent·e")
+            url = reverse("catalogue_attendance", args=[obj.session_id])
+            buttons.append(_button(url, "Émargement et feuilles"))
         return buttons
 
 

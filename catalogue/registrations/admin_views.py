@@ -175,7 +175,8 @@ class ParticipantMoveView(StaffFormView):
 
 
 class ParticipantActionView(StaffFormView):
-    """Confirm from the waiting list (beyond capacity), remove, or mark present / absent."""
+    """Confirm from the waiting list (beyond capacity) or remove. Presence comes from the signed
+    half-days (the attendance screens)."""
 
     permission = "catalogue.change_registration"
     header_icon = "user"
@@ -183,8 +184,6 @@ class ParticipantActionView(StaffFormView):
     ACTIONS = {
         "confirmer": "Confirmer (au-delà des places si besoin)",
         "retirer": "Retirer de la session",
-        "present": "Marquer présent·e",
-        "absent": "Marquer absent·e",
     }
 
     def setup(self, request, *args, pk: int, action: str, **kwargs):
@@ -205,12 +204,8 @@ class ParticipantActionView(StaffFormView):
         try:
             if self.action == "confirmer":
                 services.registration_confirm(registration=registration, by=by)
-            elif self.action == "retirer":
-                services.registration_cancel(registration=registration, by=by)
             else:
-                services.registration_mark_attendance(
-                    registrations=[registration], attended=self.action == "present", by=by
-                )
+                services.registration_cancel(registration=registration, by=by)
         except ValidationError as error:
             return self.fail(form, error)
         messages.success(self.request, f"{registration.user.email} : c'est fait.")

@@ -42,6 +42,8 @@ REFUSAL_STATUS = {
     "date_required": 400,
     "invalid_date": 400,
     "invalid_answers": 422,
+    "not_ended": 409,
+    "no_attendance": 409,
 }
 
 
@@ -224,6 +226,39 @@ def cancel_my_registration(request: HttpRequest, registration_id: int):
     except ValidationError as error:
         return _refusal(error)
     return Status(204, None)
+
+
+@router.get(
+    "/me/registrations/{int:registration_id}/certificate.pdf",
+    url_name="me_registration_certificate",
+    response={404: ErrorOut, 409: RefusalOut},
+    summary="Télécharger mon certificat de réalisation (PDF)",
+    description="Après la dernière demi-journée, pour une inscription dont au moins une "
+    "demi-journée est signée. Refus : `not_ended` (409, la session n'est pas finie), "
+    "`no_attendance` (409, aucune demi-journée signée) ; 404 pour l'inscription d'une autre "
+    "personne.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Le certificat en PDF.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def my_certificate_pdf(request: HttpRequest, registration_id: int):
+    from ..attendance import services as attendance
+    from ..attendance.views import certificate_response
+
+    registration = get_object_or_404(
+        Registration.objects.filter(user=request.user).select_related("session", "occurrence"),
+        pk=registration_id,
+    )
+    try:
+        certificate = attendance.certificate_for(registration=registration)
+    except ValidationError as error:
+        return _refusal(error)
+    return certificate_response(certificate)
 
 
 @router.post(

@@ -7,7 +7,7 @@ confirmation queued for someone who has since cancelled is not sent.
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from membership.services import association_identity, email_sender, email_subject
@@ -135,3 +135,46 @@ def send_application_email(application_id: int, kind: str) -> bool:
         },
     )
     return True
+
+
+@task()
+def send_certificate_email(certificate_id: int) -> bool:
+    """Email a certificate of completion, its PDF attached; once: the sent marker is claimed
+    first, so two workers never both send, and released if sending fails (a retry sends)."""
+    from ..models import Certificate
+
+    certificate = (
+        Certificate.objects.select_related("registration__user")
+        .filter(pk=certificate_id, emailed_at__isnull=True)
+        .first()
+    )
+    user = certificate.registration.user if certificate else None
+    if user is None or not user.is_active or not user.email:
+        return False
+    unsent = Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True)
+    if not unsent.update(emailed_at=timezone.now()):
+        return False
+    try:
+        _send_certificate(certificate, user.email)
+    except Exception:
+        Certificate.objects.filter(pk=certificate.pk).update(emailed_at=None)
+        raise
+    return True
+
+
+def _send_certificate(certificate, to: str) -> None:
+    from ..attendance.pdf import certificate_pdf, hours_label
+
+    pdf = certificate_pdf(certificate, identity=association_identity())
+    _send(
+        to=to,
+        subject=f"Votre certificat de réalisation : {certificate.session_title}",
+        template="certificate",
+        context={
+            "certificate": certificate,
+            "hours_attended": hours_label(certificate.hours_attended),
+            "hours_planned": hours_label(certificate.hours_planned),
+            "my_registrations_url": _absolute(reverse("catalogue:my_registrations")),
+        },
+        attachments=[(f"certificat-{certificate.display_number}.pdf", pdf, "application/pdf")],
+    )

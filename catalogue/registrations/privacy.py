@@ -7,6 +7,7 @@ from typing import Any
 
 from membership.privacy import iso
 
+from ..attendance import services as attendance
 from ..models import Application, Registration
 from . import services
 
@@ -14,7 +15,8 @@ from . import services
 def registrations_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, Any]]]:
     registrations = (
         Registration.objects.filter(user=user)
-        .select_related("session", "occurrence")
+        .select_related("session", "occurrence", "certificate")
+        .prefetch_related("signatures")
         .order_by("created_at", "pk")
     )
     return "registrations", [
@@ -26,6 +28,22 @@ def registrations_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, A
             "status": registration.get_status_display(),
             "organisation": registration.organisation,
             "attended": registration.attended,
+            "signatures": [
+                {
+                    "day": signature.day.isoformat(),
+                    "half_day": signature.get_period_display(),
+                    "method": signature.get_method_display(),
+                    "signed_at": iso(signature.signed_at),
+                    "cancels": signature.cancels_id,
+                    "id": signature.pk,
+                }
+                for signature in registration.signatures.all()
+            ],
+            "certificate": (
+                registration.certificate.display_number
+                if hasattr(registration, "certificate")
+                else None
+            ),
             "created_at": iso(registration.created_at),
             "promoted_at": iso(registration.promoted_at),
             "cancelled_at": iso(registration.cancelled_at),
@@ -54,3 +72,4 @@ def applications_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, An
 
 def forget(sender, *, user, **kwargs) -> None:
     services.account_forget(user=user)
+    attendance.attendance_forget(user=user)

@@ -429,19 +429,6 @@ def registration_fill_free_seats(*, session: SessionPage, by) -> list[Registrati
         return [person for slot in slots for person in _fill_free_seats(session, slot)]
 
 
-def registration_mark_attendance(
-    *, registrations: Iterable[Registration], attended: bool | None, by
-) -> int:
-    """Record whether confirmed participants came (None: not known). Returns how many changed."""
-    if not _may(by, "catalogue.change_registration"):
-        raise PermissionDenied("Seule l'équipe peut noter les présences.")
-    pks = [registration.pk for registration in registrations]
-    with transaction.atomic():
-        return Registration.objects.filter(pk__in=pks, status=RegistrationStatus.CONFIRMED).update(
-            attended=attended
-        )
-
-
 # --------------------------------------------------------------------------- applications
 
 

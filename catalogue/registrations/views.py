@@ -146,6 +146,27 @@ def register(request, session_id: int):
     )
 
 
+def online_signing(registration: Registration, now) -> list:
+    """The half-days the person can sign now from this page: the session is held online, the
+    half-day is under way and staff opened its signing. Each with ``signed`` set."""
+    from ..attendance import services as attendance
+    from ..attendance.signing import signing_window
+
+    if not (registration.is_confirmed and registration.session.is_online):
+        return []
+    current = [
+        h for h in registration.half_days if signing_window(h)[0] <= now <= signing_window(h)[1]
+    ]
+    if not current:
+        return []
+    signed = attendance.signatures_by_registration(registration.session).get(registration.pk, {})
+    return [
+        {"half_day": h, "signed": h.key in signed}
+        for h in current
+        if attendance.is_open_online(registration.session, h)
+    ]
+
+
 def registrations_overview(user) -> dict:
     """The person's upcoming and past registrations and their applications, for their pages."""
     now = timezone.now()
@@ -158,6 +179,7 @@ def registrations_overview(user) -> dict:
     for registration in registrations:
         registration.can_cancel = services.can_cancel(registration, now)
         registration.cancel_until = services.cancellation_deadline(registration)
+        registration.online_signing = online_signing(registration, now)
     upcoming = [r for r in registrations if r.ends_at and r.ends_at >= now]
     past = [r for r in registrations if not (r.ends_at and r.ends_at >= now)]
     upcoming.sort(key=lambda r: r.starts_at)

@@ -45,6 +45,7 @@ from catalogue.models import (
 from membership.services import association_identity
 
 from .dues import load_dues
+from .training import load_ended_training
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -682,4 +683,6 @@ def load_demo(today=None):
     for item in upcoming_items(today) + resource_items():
         _publish_item(catalogue, item, themes, audiences, people, report)
     load_dues(report, today)
+    ended = load_ended_training(catalogue, today=today)
+    report.record("session terminée avec émargements et certificats", ended is not None)
     return report

@@ -22,7 +22,6 @@ from catalogue.registrations.services import (
     registration_confirm,
     registration_create,
     registration_fill_free_seats,
-    registration_mark_attendance,
     registration_move,
     registration_opening_error,
     registrations_send_reminders,
@@ -452,18 +451,6 @@ def test_raising_the_capacity_fills_the_new_seats_in_order(staff):
     SessionPage.objects.filter(pk=session.pk).update(capacity=3)
     promoted = registration_fill_free_seats(session=session, by=staff)
     assert [r.pk for r in promoted] == [registrations[1].pk, registrations[2].pk]
-
-
-def test_staff_mark_attendance_of_confirmed_participants(staff):
-    session = SessionPageFactory(capacity=1)
-    year = session_year(session)
-    came = registration_create(session=session, user=member(year))
-    waiting = registration_create(session=session, user=member(year))
-    changed = registration_mark_attendance(registrations=[came, waiting], attended=True, by=staff)
-    assert changed == 1
-    came.refresh_from_db()
-    waiting.refresh_from_db()
-    assert came.attended is True and waiting.attended is None
 
 
 # --------------------------------------------------------------------------- deadlines

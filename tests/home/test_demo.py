@@ -36,6 +36,7 @@ BENEVOLES = "mobiliser-les-nouveaux-benevoles"
 STRATEGIES = "strategies-d-acteurs-dans-les-projets-de-cooperation"
 MAILLER = "mailler-les-ingenieries-de-l-action-sociale-et-du-developpement-local"
 SEED_SLUGS = [COLLECTIFS, BENEVOLES, STRATEGIES, MAILLER]
+ENDED_TRAINING = "animer-une-demarche-participative-demonstration"
 
 
 def load_demo():
@@ -144,11 +145,11 @@ def test_reloading_rebuilds_a_demo_page_staff_deleted(demo):
 
 def test_demo_builds_the_catalogue_and_prints_a_french_summary(demo):
     assert "Site de démonstration à jour" in demo
-    assert "6 sessions dont 3 à venir" in demo
+    assert "7 sessions dont 3 à venir" in demo
     catalogue = CatalogueIndexPage.objects.get()
     assert catalogue.get_parent().specific_class.__name__ == "HomePage"
     items = CatalogueItemPage.objects.child_of(catalogue)
-    assert items.count() == 9
+    assert items.count() == 10
     for item in items.specific():
         assert item.live and not item.has_unpublished_changes
         assert item.live_revision_id == item.latest_revision_id
@@ -346,7 +347,8 @@ def test_seed_items_are_past_and_demo_sessions_are_upcoming(demo):
     past = set(CatalogueItemPage.objects.past().values_list("slug", flat=True))
     upcoming = SessionPage.objects.upcoming()
 
-    assert past == set(SEED_SLUGS)
+    # The seeds, and the training that ended last week with its attendance proofs.
+    assert past == {*SEED_SLUGS, ENDED_TRAINING}
     for slug in SEED_SLUGS:
         assert page(slug).registration_state() == "past"
     assert upcoming.count() == 3
@@ -471,7 +473,7 @@ def test_the_catalogue_lists_upcoming_and_past_items(demo, client):
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "9 résultats" in content
+    assert "10 résultats" in content
     # What a visitor comes for first: the three sessions ahead, soonest first.
     assert card_titles(content, "a-venir") == [
         "Démo – Atelier : coopérer entre acteurs d'un territoire",
@@ -484,15 +486,15 @@ def test_the_catalogue_lists_upcoming_and_past_items(demo, client):
     ]
     # The latest three past items, and the way to all four.
     assert card_titles(content, "passes") == [
+        "Animer une démarche participative (session terminée)",
         "Mailler les ingénieries de l'action sociale et du développement local",
         "Travailler avec de nouveaux collectifs porteurs de projet",
-        "Mobiliser et collaborer avec les nouveaux bénévoles",
     ]
-    assert 'href="?when=past">Voir les sessions passées (4)</a>' in content
+    assert 'href="?when=past">Voir les sessions passées (5)</a>' in content
     assert 'class="pagination"' not in content
 
     past = client.get(catalogue.url, {"when": "past"}).content.decode()
-    assert "4 résultats" in past
+    assert "5 résultats" in past
     assert card_titles(past, "passes")[-1] == (
         "Décrypter les stratégies d'acteurs dans les projets de coopération"
     )

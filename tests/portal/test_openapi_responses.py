@@ -77,13 +77,15 @@ def member(client, catalogue):
         received_on=timezone.localdate(),
         recorded_by=UserFactory(is_staff=True),
     )
-    catalogue_services.registration_create(session=session, user=user, occurrence=None)
+    registration = catalogue_services.registration_create(
+        session=session, user=user, occurrence=None
+    )
     question = call.questions.get()
     catalogue_services.application_submit(
         call=call, user=user, answers={str(question.pk): "Partager nos pratiques."}
     )
     client.force_login(user)
-    return {"user": user, "receipt": cotisation.receipts.get()}
+    return {"user": user, "receipt": cotisation.receipts.get(), "registration": registration}
 
 
 def requests(catalogue, member) -> list[tuple[str, str, dict, int]]:
@@ -127,6 +129,12 @@ def requests(catalogue, member) -> list[tuple[str, str, dict, int]]:
         ("/api/me/", "/api/me/", {"on": "pas une date"}, 422),
         ("/api/me/registrations/", "/api/me/registrations/", {}, 200),
         ("/api/me/applications/", "/api/me/applications/", {}, 200),
+        (
+            "/api/me/registrations/{registration_id}/certificate.pdf",
+            f"/api/me/registrations/{member['registration'].pk}/certificate.pdf",
+            {},
+            409,  # the session is weeks ahead
+        ),
         ("/api/me/cotisations/", "/api/me/cotisations/", {}, 200),
         (
             "/api/me/receipts/{receipt_id}.pdf",

@@ -1,0 +1,1 @@
+"""Attendance per half-day, sign-in sheets, signing, certificates of completion, retention."""
