@@ -11,10 +11,12 @@ from .models import (
     Organisation,
     Person,
     SessionPage,
+    SurveyTemplate,
     Theme,
 )
 from .registrations import admin_views, services
 from .registrations.admin import RegistrationsAdminGroup
+from .surveys import admin_views as survey_admin_views
 
 
 class PersonViewSet(SnippetViewSet):
@@ -48,11 +50,25 @@ class AudienceViewSet(SnippetViewSet):
     list_display = ["name", "slug"]
 
 
+class SurveyTemplateViewSet(SnippetViewSet):
+    model = SurveyTemplate
+    icon = "list-ul"
+    menu_label = "Questionnaires de satisfaction"
+    list_display = ["name", "anonymous", "created_at"]
+    search_fields = ["name"]
+
+
 class CatalogueSnippets(SnippetViewSetGroup):
     menu_label = "Catalogue"
     menu_icon = "folder-open-inverse"
     menu_order = 200
-    items = [PersonViewSet, OrganisationViewSet, ThemeViewSet, AudienceViewSet]
+    items = [
+        PersonViewSet,
+        OrganisationViewSet,
+        ThemeViewSet,
+        AudienceViewSet,
+        SurveyTemplateViewSet,
+    ]
 
 
 register_snippet(CatalogueSnippets)
@@ -83,6 +99,21 @@ def register_registration_admin_urls():
             "inscriptions/session/<int:session_id>/places-libres/",
             admin_views.FillSeatsView.as_view(),
             name="catalogue_registration_fill_seats",
+        ),
+        path(
+            "inscriptions/adaptations/",
+            admin_views.AccessibilityNeedsView.as_view(),
+            name="catalogue_accessibility_needs",
+        ),
+        path(
+            "enquetes/session/<int:session_id>/",
+            survey_admin_views.SurveyResultsView.as_view(),
+            name="catalogue_survey_results",
+        ),
+        path(
+            "enquetes/session/<int:session_id>/<int:template_id>/<str:moment>.<str:fmt>",
+            survey_admin_views.survey_export,
+            name="catalogue_survey_export",
         ),
         path(
             "candidatures/<int:pk>/decider/",

@@ -41,6 +41,16 @@ from .snippets import (
     Person,
     Theme,
 )
+from .training import (
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyMoment,
+    SurveyQuestion,
+    SurveyQuestionKind,
+    SurveyResponse,
+    SurveyTemplate,
+    TrainingSettings,
+)
 
 __all__ = [
     "Application",
@@ -67,6 +77,14 @@ __all__ = [
     "SessionPage",
     "SessionSpeaker",
     "SpeakerRole",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyMoment",
+    "SurveyQuestion",
+    "SurveyQuestionKind",
+    "SurveyResponse",
+    "SurveyTemplate",
+    "TrainingSettings",
     "Theme",
     "WorkingGroupCallPage",
     "by_event_day",

@@ -66,6 +66,13 @@ class Registration(models.Model):
         help_text="Structure de la personne à l'inscription.",
     )
     attended = models.BooleanField("présence", null=True, blank=True)
+    # Health-related: emailed to the disability referent and the session's contact only, never
+    # exported, erased with the registration's personal data.
+    accessibility_needs = models.TextField(
+        "besoin d'adaptation",
+        blank=True,
+        help_text="Exprimé par la personne à l'inscription (facultatif).",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="ajoutée par",

@@ -26,6 +26,7 @@ def registrations_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, A
             "status": registration.get_status_display(),
             "organisation": registration.organisation,
             "attended": registration.attended,
+            "accessibility_needs": registration.accessibility_needs,
             "created_at": iso(registration.created_at),
             "promoted_at": iso(registration.promoted_at),
             "cancelled_at": iso(registration.cancelled_at),
@@ -53,4 +54,7 @@ def applications_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, An
 
 
 def forget(sender, *, user, **kwargs) -> None:
+    from ..surveys.services import survey_forget
+
     services.account_forget(user=user)
+    survey_forget(user=user)
