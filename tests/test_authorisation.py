@@ -155,6 +155,9 @@ TABLE = [
     row("inscriptions/<int:pk>/annuler/",                     "POST",   "/inscriptions/{registration}/annuler/",    LOGIN,       404,         REDIRECT,    404,         404,         404),
     row("inscriptions/<int:pk>/annuler/",                     "GET",    "/inscriptions/{registration}/annuler/",    LOGIN,       405,         405,         405,         405,         405),
     row("inscriptions/<int:pk>/agenda.ics",                   "GET",    "/inscriptions/{registration}/agenda.ics",  LOGIN,       404,         OK,          404,         404,         404),
+    # a survey link needs no login: its signed token is the only key (tests/catalogue/test_surveys.py)
+    row("inscriptions/enquete/<str:token>/",                  "GET",    "/inscriptions/enquete/faux-jeton/",        404,         404,         404,         404,         404,         404),
+    row("inscriptions/enquete/<str:token>/",                  "POST",   "/inscriptions/enquete/faux-jeton/",        404,         404,         404,         404,         404,         404),
     # --- the portal's API -------------------------------------------------------------------------
     row("api/",                                               "GET",    "/api/",                                    404,         404,         404,         404,         404,         404),
     row("api/openapi.json",                                   "GET",    "/api/openapi.json",                        OK,          OK,          OK,          OK,          OK,          OK),

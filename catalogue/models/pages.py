@@ -63,6 +63,9 @@ from .choices import (
 )
 from .snippets import Audience, Person, Theme
 
+# Days after a session's end its « à froid » survey leaves, unless the session says otherwise.
+COLD_SURVEY_DEFAULT_DAYS = 60
+
 
 def paris_tz():
     return timezone.get_default_timezone()
@@ -432,9 +435,11 @@ class SessionPage(CatalogueItemPage):
     )
     cold_survey_delay_days = models.PositiveSmallIntegerField(
         "délai de l'enquête à froid (jours)",
-        default=60,
+        null=True,
+        blank=True,
+        default=COLD_SURVEY_DEFAULT_DAYS,
         validators=[MinValueValidator(1, "Le délai doit être d'au moins un jour.")],
-        help_text="Nombre de jours après la fin de la session.",
+        help_text=f"Nombre de jours après la fin de la session ; vide : {COLD_SURVEY_DEFAULT_DAYS}.",
     )
     trainer_survey = models.ForeignKey(
         "catalogue.SurveyTemplate",

@@ -165,7 +165,8 @@ class SurveyInvitation(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    email = models.EmailField("courriel")
+    # Emptied when the person's account is deleted: nothing more is sent to them.
+    email = models.EmailField("courriel", blank=True)
     nonce = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     sent_at = models.DateTimeField("envoyée le")
     expires_at = models.DateTimeField("lien valable jusqu'au")

@@ -27,6 +27,7 @@ from ..models import (
     SurveyResponse,
     SurveyTemplate,
 )
+from ..models.pages import COLD_SURVEY_DEFAULT_DAYS
 from . import emails
 
 TOKEN_SALT = "catalogue.surveys.invitation"
@@ -87,7 +88,8 @@ def _participant_moment_due(
     if ends_at is None:
         return None
     if moment == SurveyMoment.COLD:
-        ends_at += dt.timedelta(days=registration.session.cold_survey_delay_days)
+        delay = registration.session.cold_survey_delay_days or COLD_SURVEY_DEFAULT_DAYS
+        ends_at += dt.timedelta(days=delay)
     return ends_at
 
 
