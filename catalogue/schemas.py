@@ -441,9 +441,8 @@ def _links(call: WorkingGroupCallPage, request: HttpRequest | None) -> list[Link
     return links
 
 
-def _public_information(
-    session: SessionPage | None, request: HttpRequest | None, now: dt.datetime
-) -> dict[str, Any]:
+def _public_information(session: SessionPage | None, request: HttpRequest | None) -> dict[str, Any]:
+    """Indicator 1's fields of a session's detail (empty for other items)."""
     if session is None:
         return {
             "prerequisites": "",
@@ -515,7 +514,7 @@ def serialize_detail(
         venue_address=session.venue_address if session else "",
         venue_town=session.venue_town if session else "",
         meeting_url_sent_later=session.meeting_url_sent_later if session else False,
-        **_public_information(session, request, now),
+        **_public_information(session, request),
         kicker=call.kicker if call else "",
         call_date=call.call_date if call else None,
         why_take_part=html(call, "why_take_part"),

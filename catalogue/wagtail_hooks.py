@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
@@ -126,6 +127,23 @@ def register_registration_admin_urls():
             name="catalogue_application_batch",
         ),
     ]
+
+
+class AccessibilityNeedsMenuItem(MenuItem):
+    """Shown to the disability referent and to sessions' contacts only."""
+
+    def is_shown(self, request):
+        return services.sees_accessibility_needs(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_accessibility_needs_menu_item():
+    return AccessibilityNeedsMenuItem(
+        "Besoins d'adaptation",
+        reverse_lazy("catalogue_accessibility_needs"),
+        icon_name="help",
+        order=215,
+    )
 
 
 @hooks.register("after_publish_page")

@@ -311,6 +311,19 @@ def may_view_accessibility_needs(user, session: SessionPage) -> bool:
     return user.email.lower() in (a.lower() for a in accessibility_needs_viewers(session))
 
 
+def sees_accessibility_needs(user) -> bool:
+    """Whether ``user`` is the disability referent or some session's contact: the admin menu
+    then offers them the participants' adaptation needs."""
+    from ..information import disability_referent
+
+    if not (user and user.is_authenticated and user.is_staff and user.email):
+        return False
+    referent = disability_referent()
+    if referent and referent.email.lower() == user.email.lower():
+        return True
+    return SessionPage.objects.filter(contact__email__iexact=user.email).exists()
+
+
 def erase_expired_accessibility_needs(*, before: dt.datetime) -> int:
     """Erase the adaptation needs of registrations to sessions whose last date ended before
     ``before`` (the retention limit); returns how many registrations were erased."""

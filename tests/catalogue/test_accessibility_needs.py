@@ -129,3 +129,14 @@ def test_account_deletion_erases_the_persons_needs(referent, committed):
     committed(account_delete, user=person)
     registration.refresh_from_db()
     assert registration.accessibility_needs == ""
+
+
+def test_the_admin_menu_offers_needs_to_the_referent_and_contacts_only(referent, session, client):
+    for email, shown in (
+        ("handicap@example.org", True),
+        ("contact@example.org", True),
+        ("autre@example.org", False),
+    ):
+        client.force_login(UserFactory(email=email, is_staff=True, is_superuser=True))
+        html = client.get(reverse("wagtailadmin_home")).content.decode()
+        assert (reverse("catalogue_accessibility_needs") in html) is shown, email
