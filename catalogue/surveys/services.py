@@ -253,7 +253,8 @@ def survey_submit(
     with transaction.atomic():
         invitation = invitation_for_token(token, now=now)
         invitation = (
-            SurveyInvitation.objects.select_for_update()
+            # Only the invitation's row: PostgreSQL locks no nullable side of an outer join.
+            SurveyInvitation.objects.select_for_update(of=("self",))
             .select_related("template", "registration__user", "person", "session")
             .get(pk=invitation.pk)
         )
