@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from wagtail.models import Site
 
 from . import ical
-from .filters import filter_catalogue
+from .filters import filter_catalogue, may_filter_lacking_information
 from .models import (
     Audience,
     CatalogueItemPage,
@@ -93,6 +93,12 @@ class CatalogueFilters(Schema):
 
 
 class CatalogueListingQuery(CatalogueFilters):
+    lacking_information: bool | None = Field(
+        None,
+        description="Sessions dont la page ne donne pas encore toute l'information publique "
+        "(prérequis, objectifs, durée, prix, méthodes, évaluation, accessibilité, référent "
+        "handicap). Réservé à l'équipe (accès à l'administration) : 403 sinon.",
+    )
     ordering: Ordering = Field(
         "-date",
         description="date, -date (date de référence), title, -title, published, -published.",
@@ -102,6 +108,17 @@ class CatalogueListingQuery(CatalogueFilters):
     @classmethod
     def blank_is_default(cls, value: object) -> object:
         return "-date" if value in ("", None) else value
+
+    @field_validator("lacking_information", mode="before")
+    @classmethod
+    def blank_is_unset_too(cls, value: object) -> object:
+        return None if value == "" else value
+
+    def apply(self, items, *, now):
+        items = super().apply(items, now=now)
+        if self.lacking_information:
+            items = filter_catalogue(items, lacking_information=True, now=now)
+        return items
 
 
 def _unknown(field: str, label: str, value: str) -> ValidationError:
@@ -118,7 +135,7 @@ def _unknown(field: str, label: str, value: str) -> ValidationError:
 
 @router.get(
     "/catalogue/",
-    response={200: CatalogueListOut, 422: ValidationErrorOut},
+    response={200: CatalogueListOut, 403: ErrorOut, 422: ValidationErrorOut},
     summary="Lister le catalogue",
     description="Éléments publiés (sessions, appels à manifestation d'intérêt, articles), "
     "filtrés et paginés. Une valeur de filtre inconnue donne une erreur 422 expliquée.",
@@ -130,6 +147,10 @@ def list_catalogue(
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Rang du premier élément."),
 ) -> dict:
     filters.check_slugs()
+    if filters.lacking_information and not may_filter_lacking_information(request.user):
+        raise HttpError(
+            403, "Le filtre « information publique incomplète » est réservé à l'équipe."
+        )
     now = timezone.now()
     items = ordered(filters.apply(viewable_items(request), now=now), filters.ordering)
     pages = load_items(items[offset : offset + limit])

@@ -4,6 +4,9 @@
                                        their session starts (staff may cancel at any time)
 ``PORTAIL_REMINDER_DAYS_BEFORE``       the reminder email leaves this many calendar days (Paris)
                                        before the start: 2 reminds on Monday for Wednesday
+``PORTAIL_SURVEY_LINK_DAYS``          a satisfaction survey's link works this many days (30)
+``PORTAIL_SURVEY_REMINDER_DAYS``      an unanswered survey is reminded once, this many days after
+                                       it was sent (7)
 ``PORTAIL_HEADLESS_PREVIEW_URL``       a decoupled front end's preview page (fallback:
                                        ``HEADLESS_PREVIEW_URL``); editors then get a second
                                        preview mode. ``WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]``
@@ -49,6 +52,14 @@ class AppSettings:
     @property
     def CERTIFICATE_NATURE(self) -> str:
         return str(self._get("CERTIFICATE_NATURE", "Action de formation"))
+
+    @property
+    def SURVEY_LINK_DAYS(self) -> int:
+        return int(self._get("SURVEY_LINK_DAYS", 30))
+
+    @property
+    def SURVEY_REMINDER_DAYS(self) -> int:
+        return int(self._get("SURVEY_REMINDER_DAYS", 7))
 
     @property
     def HEADLESS_PREVIEW_URL(self) -> str:

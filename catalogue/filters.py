@@ -49,9 +49,14 @@ def filter_catalogue(
     when: str | None = None,
     open: bool | None = None,
     cotisation: bool | None = None,
+    lacking_information: bool | None = None,
     now=None,
 ):
-    """Narrow a CatalogueItemPage queryset; every argument is already validated."""
+    """Narrow a CatalogueItemPage queryset; every argument is already validated.
+
+    ``lacking_information`` keeps the sessions whose page misses part of the public information
+    (``catalogue.information``); it is the editors' work list, offered to staff only.
+    """
     now = now or timezone.now()
     if type:
         items = items.type(item_model(type))
@@ -76,7 +81,21 @@ def filter_catalogue(
     if cotisation is not None:
         members = {"registration_mode": RegistrationMode.MEMBERS}
         items = items.filter(**members) if cotisation else items.exclude(**members)
+    if lacking_information:
+        from .information import disability_referent
+        from .information import lacking_information as lacking
+
+        items = lacking(
+            items.type(item_model("session")),
+            prefix="sessionpage__",
+            referent_named=disability_referent() is not None,
+        )
     return items.distinct()
+
+
+def may_filter_lacking_information(user) -> bool:
+    """Who may list the sessions lacking public information: the people who edit them."""
+    return bool(user and user.has_perm("wagtailadmin.access_admin"))
 
 
 class CatalogueFilterForm(forms.Form):
@@ -100,8 +119,14 @@ class CatalogueFilterForm(forms.Form):
         choices=[("", "Indifférent"), ("yes", "Réservé aux adhérents"), ("no", "Sans cotisation")],
     )
 
-    def __init__(self, *args, **kwargs):
+    lacking_information = forms.BooleanField(
+        label="Information publique incomplète (équipe)", required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_filter_lacking_information(user):
+            del self.fields["lacking_information"]
         self.fields["theme"].choices = [("", "Tous")] + list(
             Theme.objects.values_list("slug", "name")
         )
@@ -121,4 +146,5 @@ class CatalogueFilterForm(forms.Form):
             when=data.get("when") or None,
             open=True if data.get("open") else None,
             cotisation=cotisation,
+            lacking_information=data.get("lacking_information") or None,
         ).with_dates()

@@ -18,3 +18,22 @@ class InlinePanel(panels.InlinePanel):
 
     class BoundPanel(panels.InlinePanel.BoundPanel):
         template_name = "catalogue/panels/inline_panel.html"
+
+
+class PublicInformationPanel(panels.Panel):
+    """Lists what a session's public page does not say yet of what Qualiopi's indicator 1 asks,
+    from the last saved version: editors complete it before publishing."""
+
+    class BoundPanel(panels.Panel.BoundPanel):
+        template_name = "catalogue/panels/public_information.html"
+
+        def get_context_data(self, parent_context=None):
+            from .information import REQUIRED_INFORMATION, disability_referent, missing_information
+
+            context = super().get_context_data(parent_context)
+            session = self.instance
+            missing = missing_information(session, referent=disability_referent(self.request))
+            context["missing"] = [REQUIRED_INFORMATION[name] for name in missing]
+            context["saved"] = session.pk is not None
+            context["instance"] = session
+            return context

@@ -6,6 +6,7 @@ serializing them runs no query. Meeting links are never part of these shapes.
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -18,6 +19,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import RichText, expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from . import information
 from .filters import item_type
 from .models import (
     CatalogueItemPage,
@@ -162,6 +164,21 @@ class CatalogueItemOut(Schema):
     first_published_at: dt.datetime | None
 
 
+class PriceOut(Schema):
+    label: str = Field(
+        description="« Inclus dans la cotisation », « Gratuit » ou le montant en toutes lettres ; "
+        "vide si la session ne le dit pas."
+    )
+    amount: Decimal | None = Field(description="Montant en euros par participant.")
+    included_in_cotisation: bool
+
+
+class DisabilityReferentOut(Schema):
+    name: str
+    email: str
+    phone: str
+
+
 class CatalogueItemDetailOut(CatalogueItemOut):
     """A catalogue item with everything its page shows (fields of other types are empty)."""
 
@@ -184,6 +201,20 @@ class CatalogueItemDetailOut(CatalogueItemOut):
     venue_town: str
     meeting_url_sent_later: bool = Field(
         description="Le lien de connexion sera communiqué aux participants confirmés."
+    )
+    prerequisites: str = Field(description="Prérequis, en HTML.")
+    duration_hours: Decimal | None = Field(
+        description="Durée en heures, pauses exclues (demi-journées du programme, sinon durée "
+        "des dates) ; pour une session où l'on choisit une date, celle d'une date."
+    )
+    access: str = Field(description="Modalités et délais d'accès, en une phrase.")
+    price: PriceOut | None = Field(description="Prix (sessions).")
+    assessment: str = Field(description="Évaluation des acquis, en HTML.")
+    accessibility: str = Field(
+        description="Accessibilité aux personnes en situation de handicap, en HTML."
+    )
+    disability_referent: DisabilityReferentOut | None = Field(
+        description="Le référent handicap de l'organisme (sessions) ; vide s'il n'est pas nommé."
     )
     # working-group calls
     kicker: str
@@ -410,6 +441,34 @@ def _links(call: WorkingGroupCallPage, request: HttpRequest | None) -> list[Link
     return links
 
 
+def _public_information(session: SessionPage | None, request: HttpRequest | None) -> dict[str, Any]:
+    """Indicator 1's fields of a session's detail (empty for other items)."""
+    if session is None:
+        return {
+            "prerequisites": "",
+            "duration_hours": None,
+            "access": "",
+            "price": None,
+            "assessment": "",
+            "accessibility": "",
+            "disability_referent": None,
+        }
+    referent = information.disability_referent(request)
+    return {
+        "prerequisites": expand_db_html(session.prerequisites),
+        "duration_hours": information.duration_hours(session),
+        "access": information.access_text(session),
+        "price": PriceOut(
+            label=information.price_label(session),
+            amount=session.price,
+            included_in_cotisation=session.cotisation_required,
+        ),
+        "assessment": expand_db_html(session.assessment),
+        "accessibility": expand_db_html(session.accessibility),
+        "disability_referent": DisabilityReferentOut(**vars(referent)) if referent else None,
+    }
+
+
 def serialize_detail(
     page: CatalogueItemPage,
     *,
@@ -455,6 +514,7 @@ def serialize_detail(
         venue_address=session.venue_address if session else "",
         venue_town=session.venue_town if session else "",
         meeting_url_sent_later=session.meeting_url_sent_later if session else False,
+        **_public_information(session, request),
         kicker=call.kicker if call else "",
         call_date=call.call_date if call else None,
         why_take_part=html(call, "why_take_part"),

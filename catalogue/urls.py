@@ -2,6 +2,7 @@ from django.urls import path
 
 from .attendance import views as attendance_views
 from .registrations import views
+from .surveys import views as survey_views
 
 app_name = "catalogue"
 
@@ -18,4 +19,5 @@ urlpatterns = [
     ),
     path("<int:pk>/emarger/<str:key>/", attendance_views.sign_online, name="sign_online"),
     path("<int:pk>/certificat.pdf", attendance_views.certificate, name="certificate"),
+    path("enquete/<str:token>/", survey_views.answer, name="survey"),
 ]

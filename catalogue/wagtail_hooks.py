@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
@@ -13,10 +14,12 @@ from .models import (
     Organisation,
     Person,
     SessionPage,
+    SurveyTemplate,
     Theme,
 )
 from .registrations import admin_views, services
 from .registrations.admin import RegistrationsAdminGroup
+from .surveys import admin_views as survey_admin_views
 
 
 class PersonViewSet(SnippetViewSet):
@@ -50,11 +53,25 @@ class AudienceViewSet(SnippetViewSet):
     list_display = ["name", "slug"]
 
 
+class SurveyTemplateViewSet(SnippetViewSet):
+    model = SurveyTemplate
+    icon = "list-ul"
+    menu_label = "Questionnaires de satisfaction"
+    list_display = ["name", "anonymous", "created_at"]
+    search_fields = ["name"]
+
+
 class CatalogueSnippets(SnippetViewSetGroup):
     menu_label = "Catalogue"
     menu_icon = "folder-open-inverse"
     menu_order = 200
-    items = [PersonViewSet, OrganisationViewSet, ThemeViewSet, AudienceViewSet]
+    items = [
+        PersonViewSet,
+        OrganisationViewSet,
+        ThemeViewSet,
+        AudienceViewSet,
+        SurveyTemplateViewSet,
+    ]
 
 
 register_snippet(CatalogueSnippets)
@@ -90,6 +107,21 @@ def register_registration_admin_urls():
             "catalogue/<int:parent_id>/importer/",
             importer_views.ProgrammeImportView.as_view(),
             name="catalogue_programme_import",
+        ),
+        path(
+            "inscriptions/adaptations/",
+            admin_views.AccessibilityNeedsView.as_view(),
+            name="catalogue_accessibility_needs",
+        ),
+        path(
+            "enquetes/session/<int:session_id>/",
+            survey_admin_views.SurveyResultsView.as_view(),
+            name="catalogue_survey_results",
+        ),
+        path(
+            "enquetes/session/<int:session_id>/<int:template_id>/<str:moment>.<str:fmt>",
+            survey_admin_views.survey_export,
+            name="catalogue_survey_export",
         ),
         path(
             "candidatures/<int:pk>/decider/",
@@ -139,6 +171,23 @@ def programme_import_header_button(page, user, view_name=None, next_url=None):
 def programme_import_listing_button(page, user, next_url=None):
     button = importer_views.import_button(page, user, priority=16)
     return [button] if button else []
+
+
+class AccessibilityNeedsMenuItem(MenuItem):
+    """Shown to the disability referent and to sessions' contacts only."""
+
+    def is_shown(self, request):
+        return services.sees_accessibility_needs(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_accessibility_needs_menu_item():
+    return AccessibilityNeedsMenuItem(
+        "Besoins d'adaptation",
+        reverse_lazy("catalogue_accessibility_needs"),
+        icon_name="help",
+        order=215,
+    )
 
 
 @hooks.register("after_publish_page")

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from catalogue.registrations.services import application_submit, registration_create
+from home.demo.surveys import survey_template
 from membership import services
 from membership.models import (
     Invoice,
@@ -92,6 +93,7 @@ def objects(db) -> dict:
         "catalogue_organisation": StructureFactory(),
         "catalogue_theme": ThemeFactory(),
         "catalogue_audience": AudienceFactory(),
+        "catalogue_surveytemplate": survey_template(),
         "membership_cotisation": payment.cotisation,
         "membership_payment": payment,
         "membership_receipt": receipt,

@@ -165,6 +165,9 @@ TABLE = [
                                                               "GET",    "/inscriptions/emargement/{session}/{half_day}/code-perime/", LOGIN, OK, OK,     OK,          OK,          OK),
     row("inscriptions/emargement/<int:session_id>/<str:key>/<str:code>/",
                                                               "POST",   "/inscriptions/emargement/{session}/{half_day}/code-perime/", LOGIN, 409, 409,   409,         409,         409),
+    # a survey link needs no login: its signed token is the only key (tests/catalogue/test_surveys.py)
+    row("inscriptions/enquete/<str:token>/",                  "GET",    "/inscriptions/enquete/faux-jeton/",        404,         404,         404,         404,         404,         404),
+    row("inscriptions/enquete/<str:token>/",                  "POST",   "/inscriptions/enquete/faux-jeton/",        404,         404,         404,         404,         404,         404),
     # --- the portal's API -------------------------------------------------------------------------
     row("api/",                                               "GET",    "/api/",                                    404,         404,         404,         404,         404,         404),
     row("api/openapi.json",                                   "GET",    "/api/openapi.json",                        OK,          OK,          OK,          OK,          OK,          OK),

@@ -8,16 +8,22 @@ or a count. Another app's records join by appending to it.
 import datetime as dt
 from collections.abc import Callable
 
+from ..registrations.services import erase_expired_accessibility_needs
+from ..surveys.services import erase_expired_survey_answers
 from .services import attendance_erase_expired, retention_cutoff
 
 ERASERS: list[tuple[str, Callable[..., dict[str, int] | int]]] = [
     ("attendance", attendance_erase_expired),
+    ("survey_answers", erase_expired_survey_answers),
+    ("accessibility_needs", erase_expired_accessibility_needs),
 ]
 
 LABELS = {
     "certificates": "certificat(s) de réalisation",
     "signatures": "signature(s) d'émargement",
     "signing_openings": "ouverture(s) d'émargement en ligne",
+    "survey_answers": "réponse(s) aux questionnaires de satisfaction",
+    "accessibility_needs": "besoin(s) d'adaptation",
 }
 
 

@@ -43,6 +43,16 @@ from .snippets import (
     Person,
     Theme,
 )
+from .training import (
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyMoment,
+    SurveyQuestion,
+    SurveyQuestionKind,
+    SurveyResponse,
+    SurveyTemplate,
+    TrainingSettings,
+)
 
 __all__ = [
     "Application",
@@ -75,6 +85,14 @@ __all__ = [
     "SignerRole",
     "SigningOpening",
     "SpeakerRole",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyMoment",
+    "SurveyQuestion",
+    "SurveyQuestionKind",
+    "SurveyResponse",
+    "SurveyTemplate",
+    "TrainingSettings",
     "Theme",
     "WorkingGroupCallPage",
     "by_event_day",

@@ -42,7 +42,7 @@ from ..blocks import ArticleBodyBlock, DocumentBlock, LinkBlock, NoticeBlock, Pr
 from ..filters import CatalogueFilterForm
 from ..forms import SessionPageForm, WorkingGroupCallPageForm
 from ..page_access import viewable
-from ..panels import InlinePanel
+from ..panels import InlinePanel, PublicInformationPanel
 from ..preview import HEADLESS_MODE, HEADLESS_MODE_LABEL, client_root_url, headless_preview_enabled
 from ..serializers import (
     AudienceSerializer,
@@ -72,6 +72,9 @@ TO_CHECK_PANEL = MultiFieldPanel(
     [FieldPanel("to_check", heading="Éléments à vérifier avant publication")],
     heading="À vérifier",
 )
+
+# Days after a session's end its « à froid » survey leaves, unless the session says otherwise.
+COLD_SURVEY_DEFAULT_DAYS = 60
 
 
 def paris_tz():
@@ -202,7 +205,7 @@ class CatalogueIndexPage(Page):
         latter, a row of the newest articles and one of the latest past items, each with a link
         to its own list, follow them."""
         context = super().get_context(request, *args, **kwargs)
-        form = CatalogueFilterForm(request.GET or None)
+        form = CatalogueFilterForm(request.GET or None, user=getattr(request, "user", None))
         items = viewable_items(request, CatalogueItemPage.objects.child_of(self))
         filters = {}
         if form.is_valid():
@@ -411,6 +414,68 @@ class SessionPage(CatalogueItemPage):
     )
     documents = StreamField([("document", DocumentBlock())], verbose_name="documents", blank=True)
 
+    # Public information a Qualiopi-certified body gives on every training (indicator 1).
+    prerequisites = RichTextField(
+        "prérequis", blank=True, help_text="Écrivez « Aucun prérequis » s'il n'y en a pas."
+    )
+    assessment = RichTextField(
+        "évaluation des acquis",
+        blank=True,
+        help_text="Comment les participants vérifient ce qu'ils ont appris (quiz, mise en "
+        "situation, auto-évaluation…).",
+    )
+    accessibility = RichTextField(
+        "accessibilité aux personnes en situation de handicap",
+        blank=True,
+        help_text="Accès du lieu, supports adaptés ; le référent handicap est indiqué à côté.",
+    )
+    price = models.DecimalField(
+        "prix (€)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "Le prix ne peut pas être négatif.")],
+        help_text="Par participant ; 0 pour une session gratuite. Sans objet pour une session "
+        "réservée aux adhérents : elle est incluse dans la cotisation.",
+    )
+
+    # Satisfaction surveys (indicator 30).
+    hot_survey = models.ForeignKey(
+        "catalogue.SurveyTemplate",
+        verbose_name="enquête à chaud",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Envoyée aux participants présents à la fin de la session.",
+    )
+    cold_survey = models.ForeignKey(
+        "catalogue.SurveyTemplate",
+        verbose_name="enquête à froid",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cold_survey_delay_days = models.PositiveSmallIntegerField(
+        "délai de l'enquête à froid (jours)",
+        null=True,
+        blank=True,
+        default=COLD_SURVEY_DEFAULT_DAYS,
+        validators=[MinValueValidator(1, "Le délai doit être d'au moins un jour.")],
+        help_text=f"Nombre de jours après la fin de la session ; vide : {COLD_SURVEY_DEFAULT_DAYS}.",
+    )
+    trainer_survey = models.ForeignKey(
+        "catalogue.SurveyTemplate",
+        verbose_name="retour des intervenants",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Envoyé aux intervenants (avec un courriel) à la fin de la session.",
+    )
+
     objects = CatalogueItemManager()
     base_form_class = SessionPageForm
     parent_page_types = ["catalogue.CatalogueIndexPage"]
@@ -425,7 +490,9 @@ class SessionPage(CatalogueItemPage):
         FieldPanel("objectives"),
         MultiFieldPanel([FieldPanel("audience_text"), FieldPanel("audiences")], heading="Public"),
         FieldPanel("programme"),
+        FieldPanel("prerequisites"),
         FieldPanel("teaching_method"),
+        FieldPanel("assessment"),
         FieldPanel("case_study"),
         InlinePanel(
             "speakers",
@@ -468,16 +535,30 @@ class SessionPage(CatalogueItemPage):
                         FieldPanel("registration_deadline"),
                     ]
                 ),
+                FieldPanel("price"),
                 FieldPanel("fee_note"),
             ],
             heading="Inscriptions",
         ),
+        FieldPanel("accessibility"),
         FieldPanel("contact"),
+    ]
+    quality_panels = [
+        PublicInformationPanel(heading="Information publique (Qualiopi, indicateur 1)"),
+        MultiFieldPanel(
+            [
+                FieldPanel("hot_survey"),
+                FieldRowPanel([FieldPanel("cold_survey"), FieldPanel("cold_survey_delay_days")]),
+                FieldPanel("trainer_survey"),
+            ],
+            heading="Enquêtes de satisfaction",
+        ),
     ]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading="Contenu"),
             ObjectList(practical_panels, heading="En pratique"),
+            ObjectList(quality_panels, heading="Qualité"),
             ObjectList(Page.promote_panels, heading="Référencement"),
             ObjectList(Page.settings_panels, heading="Paramètres"),
         ]
@@ -534,6 +615,10 @@ class SessionPage(CatalogueItemPage):
         APIField("themes", serializer=ThemeSerializer(many=True)),
         APIField("contact", serializer=ContactSerializer()),
         APIField("documents"),
+        APIField("prerequisites"),
+        APIField("assessment"),
+        APIField("accessibility"),
+        APIField("price"),
     ]
 
     class Meta:
@@ -542,6 +627,19 @@ class SessionPage(CatalogueItemPage):
     @property
     def kind_label(self):
         return self.get_kind_display()
+
+    def get_context(self, request, *args, **kwargs):
+        """The public information computed from the page: duration, access, price, referent."""
+        from ..information import access_text, disability_referent, duration_hours, price_label
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            duration_hours=duration_hours(self),
+            access_text=access_text(self),
+            price_label=price_label(self),
+            disability_referent=disability_referent(request),
+        )
+        return context
 
     @cached_property
     def sorted_occurrences(self):

@@ -69,6 +69,13 @@ class Registration(models.Model):
     # Derived from the signed half-days by the attendance services: True once one is signed,
     # False for a confirmed participant of an ended session who signed none.
     attended = models.BooleanField("présence", null=True, blank=True, editable=False)
+    # Health-related: emailed to the disability referent and the session's contact only, never
+    # exported, erased with the registration's personal data.
+    accessibility_needs = models.TextField(
+        "besoin d'adaptation",
+        blank=True,
+        help_text="Exprimé par la personne à l'inscription (facultatif).",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="ajoutée par",

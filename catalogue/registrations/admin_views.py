@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail_modeladmin.views import InspectView
 
 from membership.admin_views import StaffFormView
@@ -333,3 +335,28 @@ class ApplicationBatchDecideView(StaffFormView):
             self.request, f"{len(decided)} candidature(s) décidée(s), personnes prévenues."
         )
         return redirect(applications_index_url(self.call.pk))
+
+
+class AccessibilityNeedsView(WagtailAdminTemplateMixin, TemplateView):
+    """The adaptation needs participants gave, beside their names, for the people who must
+    know them: the disability referent (every session) and each session's contact (theirs)."""
+
+    template_name = "catalogue/admin/accessibility_needs.html"
+    page_title = "Besoins d'adaptation des participants"
+    header_icon = "help"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registrations = (
+            Registration.objects.active()
+            .exclude(accessibility_needs="")
+            .select_related("session__contact", "occurrence", "user")
+            .order_by("session__title", "position")
+        )
+        shown = [
+            registration
+            for registration in registrations
+            if services.may_view_accessibility_needs(self.request.user, registration.session)
+        ]
+        context["registrations"] = shown
+        return context

@@ -62,6 +62,12 @@ class RegistrationIn(Schema):
     occurrence_id: int | None = Field(
         None, description="La date choisie, pour les sessions où l'on choisit une date."
     )
+    accessibility_needs: str = Field(
+        "",
+        max_length=2000,
+        description="Besoin d'adaptation (facultatif), transmis au seul référent handicap et "
+        "au contact de la session.",
+    )
 
 
 class RegistrationOut(Schema):
@@ -180,7 +186,10 @@ def create_registration(request: HttpRequest, item_id: int, payload: Registratio
             return Status(400, {"code": "invalid_date", "detail": "Cette date n'existe pas."})
     try:
         registration = services.registration_create(
-            session=session, user=request.user, occurrence=occurrence
+            session=session,
+            user=request.user,
+            occurrence=occurrence,
+            accessibility_needs=payload.accessibility_needs,
         )
     except ValidationError as error:
         return _refusal(error)

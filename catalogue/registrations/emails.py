@@ -178,3 +178,39 @@ def _send_certificate(certificate, to: str) -> None:
         },
         attachments=[(f"certificat-{certificate.display_number}.pdf", pdf, "application/pdf")],
     )
+
+
+@task()
+def send_accessibility_needs_email(registration_id: int) -> bool:
+    """Tell the disability referent and the session's contact (only them) of an adaptation a
+    participant asked for; False when there is nobody to tell or nothing left to say."""
+    from .services import accessibility_needs_viewers
+
+    registration = (
+        Registration.objects.select_related("session__contact", "occurrence", "user")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or not registration.accessibility_needs:
+        return False
+    session = registration.session
+    recipients = accessibility_needs_viewers(session)
+    if not recipients:
+        return False
+    user = registration.user
+    context = {
+        "registration": registration,
+        "session": session,
+        "slots": registration.slots,
+        "participant": user.get_full_name() or user.email,
+        "participant_email": user.email,
+        "needs_url": _absolute(reverse("catalogue_accessibility_needs")),
+    }
+    for address in recipients:
+        _send(
+            to=address,
+            subject=f"Besoin d'adaptation : {session.title}",
+            template="accessibility_needs",
+            context=context,
+        )
+    return True

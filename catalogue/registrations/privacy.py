@@ -44,6 +44,7 @@ def registrations_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, A
                 if hasattr(registration, "certificate")
                 else None
             ),
+            "accessibility_needs": registration.accessibility_needs,
             "created_at": iso(registration.created_at),
             "promoted_at": iso(registration.promoted_at),
             "cancelled_at": iso(registration.cancelled_at),
@@ -71,5 +72,8 @@ def applications_data(sender, *, user, **kwargs) -> tuple[str, list[dict[str, An
 
 
 def forget(sender, *, user, **kwargs) -> None:
+    from ..surveys.services import survey_forget
+
     services.account_forget(user=user)
     attendance.attendance_forget(user=user)
+    survey_forget(user=user)

@@ -41,6 +41,7 @@ from . import emails
 
 SHORT_TEXT_MAX = 255
 LONG_TEXT_MAX = 5000
+ACCESSIBILITY_NEEDS_MAX = 2000
 
 
 class RegistrationError(ValidationError):
@@ -206,8 +207,12 @@ def registration_create(
     occurrence: SessionOccurrence | None = None,
     by=None,
     override_capacity: bool = False,
+    accessibility_needs: str = "",
 ) -> Registration:
     """Register ``user`` for ``session`` (at ``occurrence`` for pick-one sessions).
+
+    ``accessibility_needs``, an adaptation the person asks for (optional), is emailed to the
+    disability referent and the session's contact, and to nobody else.
 
     Confirmed while seats are left (per date for pick-one sessions), otherwise added to the end
     of the waiting list. ``by`` is the staff member adding the person: staff bypass the
@@ -217,6 +222,7 @@ def registration_create(
     acting_staff = by is not None and by != user
     if acting_staff and not _may(by, "catalogue.add_registration"):
         raise PermissionDenied("Seule l'équipe peut inscrire une autre personne.")
+    accessibility_needs = _clean_needs(accessibility_needs)
     with transaction.atomic():
         session = _locked_session(session)
         _check_viewer(session, user, acting_staff=acting_staff)
@@ -262,9 +268,72 @@ def registration_create(
             position=_next_position(session),
             organisation=_organisation_name(user, coverage),
             added_by=by if acting_staff else None,
+            accessibility_needs=accessibility_needs,
         )
         _on_commit_send("confirmation" if confirmed else "waiting", registration)
+        if accessibility_needs:
+            pk = registration.pk
+            transaction.on_commit(lambda: emails.send_accessibility_needs_email.enqueue(pk))
     return registration
+
+
+def _clean_needs(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) > ACCESSIBILITY_NEEDS_MAX:
+        raise RegistrationError(
+            f"Décrivez votre besoin d'adaptation en {ACCESSIBILITY_NEEDS_MAX} caractères au plus.",
+            "invalid_needs",
+        )
+    return text
+
+
+def accessibility_needs_viewers(session: SessionPage) -> list[str]:
+    """Who learns of a participant's adaptation needs: the disability referent and the
+    session's contact (their email addresses, without duplicates)."""
+    from ..information import disability_referent
+
+    referent = disability_referent()
+    addresses = [
+        referent.email if referent else "",
+        session.contact.email if session.contact else "",
+    ]
+    seen: list[str] = []
+    for address in addresses:
+        if address and address.lower() not in (a.lower() for a in seen):
+            seen.append(address)
+    return seen
+
+
+def may_view_accessibility_needs(user, session: SessionPage) -> bool:
+    """Staff whose address is the referent's or the session contact's; no other staff."""
+    if not (user and user.is_authenticated and user.is_staff and user.email):
+        return False
+    return user.email.lower() in (a.lower() for a in accessibility_needs_viewers(session))
+
+
+def sees_accessibility_needs(user) -> bool:
+    """Whether ``user`` is the disability referent or some session's contact: the admin menu
+    then offers them the participants' adaptation needs."""
+    from ..information import disability_referent
+
+    if not (user and user.is_authenticated and user.is_staff and user.email):
+        return False
+    referent = disability_referent()
+    if referent and referent.email.lower() == user.email.lower():
+        return True
+    return SessionPage.objects.filter(contact__email__iexact=user.email).exists()
+
+
+def erase_expired_accessibility_needs(*, before: dt.datetime) -> int:
+    """Erase the adaptation needs of registrations to sessions whose last date ended before
+    ``before`` (the retention limit); returns how many registrations were erased."""
+    ended = SessionPage.objects.with_dates().filter(last_end__lt=before).values("pk")
+    with transaction.atomic():
+        return (
+            Registration.objects.filter(session__in=ended)
+            .exclude(accessibility_needs="")
+            .update(accessibility_needs="")
+        )
 
 
 def cancellation_deadline(registration: Registration) -> dt.datetime | None:
@@ -319,11 +388,14 @@ def account_forget(*, user) -> None:
 
     Their registrations for sessions not yet over are cancelled, without an email to them, and
     each seat goes to the first person waiting (who is emailed); registrations for past sessions
-    stay, as attendance records of the anonymised account. Their applications, answers
-    included, are deleted.
+    stay, as attendance records of the anonymised account, without the adaptation needs the
+    person gave. Their applications, answers included, are deleted.
     """
     now = timezone.now()
     with transaction.atomic():
+        Registration.objects.filter(user=user).exclude(accessibility_needs="").update(
+            accessibility_needs=""
+        )
         for registration in Registration.objects.active().filter(user=user):
             session = _locked_session(registration.session)
             if session.is_past(now):

@@ -52,6 +52,15 @@ class RegistrationForm(forms.Form):
         },
     )
 
+    accessibility_needs = forms.CharField(
+        label="Besoin d'adaptation (facultatif)",
+        required=False,
+        max_length=services.ACCESSIBILITY_NEEDS_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Situation de handicap, besoin particulier : dites-nous ce qui vous aiderait. "
+        "Seuls le référent handicap et le contact de la session le lisent.",
+    )
+
     def __init__(self, *args, session: SessionPage, **kwargs):
         super().__init__(*args, **kwargs)
         if session.attendance_mode == AttendanceMode.ONE_DATE:
@@ -100,7 +109,10 @@ def register(request, session_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.registration_create(
-                session=session, user=request.user, occurrence=form.cleaned_data.get("occurrence")
+                session=session,
+                user=request.user,
+                occurrence=form.cleaned_data.get("occurrence"),
+                accessibility_needs=form.cleaned_data["accessibility_needs"],
             )
         except ValidationError as error:
             if error.code == "not_covered":

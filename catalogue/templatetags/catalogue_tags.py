@@ -195,3 +195,11 @@ def site_catalogues(context):
     if site is None:
         return CatalogueIndexPage.objects.none()
     return CatalogueIndexPage.objects.live().descendant_of(site.root_page).order_by("path")
+
+
+@register.filter
+def hours_label(hours):
+    """A duration in hours as French reads it: « 7 h », « 6 h 30 »."""
+    from ..information import hours_label as label
+
+    return label(hours)

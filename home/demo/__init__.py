@@ -45,6 +45,7 @@ from catalogue.models import (
 from membership.services import association_identity
 
 from .dues import load_dues
+from .surveys import add_hot_survey
 from .training import load_ended_training
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -685,4 +686,6 @@ def load_demo(today=None):
     load_dues(report, today)
     ended = load_ended_training(catalogue, today=today)
     report.record("session terminée avec émargements et certificats", ended is not None)
+    if ended is not None:
+        add_hot_survey(ended, ended.registrations.select_related("user"))
     return report

@@ -315,7 +315,7 @@ def tab_labels(html):
 @pytest.mark.parametrize(
     ("make_page", "tabs"),
     [
-        (SessionPageFactory, ["Contenu", "En pratique", "Référencement"]),
+        (SessionPageFactory, ["Contenu", "En pratique", "Qualité", "Référencement"]),
         (
             WorkingGroupCallPageFactory,
             ["Contenu", "Fonctionnement", "Candidatures", "Référencement"],
