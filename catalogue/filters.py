@@ -55,10 +55,15 @@ def filter_catalogue(
     now = now or timezone.now()
     if type:
         items = items.type(item_model(type))
+    # Through-table subqueries, not joins: an item is never repeated, so no DISTINCT (which
+    # would make the database read every row before it orders the first page).
+    catalogue_item = apps.get_model("catalogue", "CatalogueItemPage")
     if theme:
-        items = items.filter(themes__slug=theme)
+        links = catalogue_item.themes.through.objects.filter(theme__slug=theme)
+        items = items.filter(pk__in=links.values("catalogueitempage_id"))
     if audience:
-        items = items.filter(audiences__slug=audience)
+        links = catalogue_item.audiences.through.objects.filter(audience__slug=audience)
+        items = items.filter(pk__in=links.values("catalogueitempage_id"))
     if format:
         items = items.filter(sessionpage__format=format)
     if when == "upcoming":
@@ -76,7 +81,7 @@ def filter_catalogue(
     if cotisation is not None:
         members = {"registration_mode": RegistrationMode.MEMBERS}
         items = items.filter(**members) if cotisation else items.exclude(**members)
-    return items.distinct()
+    return items
 
 
 class CatalogueFilterForm(forms.Form):
@@ -121,4 +126,4 @@ class CatalogueFilterForm(forms.Form):
             when=data.get("when") or None,
             open=True if data.get("open") else None,
             cotisation=cotisation,
-        ).with_dates()
+        )
