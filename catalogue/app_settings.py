@@ -8,6 +8,12 @@
                                        ``HEADLESS_PREVIEW_URL``); editors then get a second
                                        preview mode. ``WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]``
                                        works too.
+``PORTAIL_PAGE_CACHE_SECONDS``         anonymous visitors' pages and API reads are kept this long
+                                       at most in the shared cache (``CACHES["default"]``), and
+                                       a CDN may keep them as long; any change to what they show
+                                       replaces them sooner. 0 turns the cache off. Default 60.
+``PORTAIL_PAGE_CACHE_EXCLUDE``         path prefixes never cached (admin, accounts, membership,
+                                       registration forms, API docs)
 
 Links in emails start with membership's ``PORTAIL_SITE_URL``.
 """
@@ -36,6 +42,28 @@ class AppSettings:
             if value:
                 return value.strip()
         return ""
+
+    @property
+    def PAGE_CACHE_SECONDS(self) -> int:
+        return int(self._get("PAGE_CACHE_SECONDS", 60))
+
+    @property
+    def PAGE_CACHE_EXCLUDE(self) -> tuple[str, ...]:
+        return tuple(
+            self._get(
+                "PAGE_CACHE_EXCLUDE",
+                [
+                    "/admin/",
+                    "/django-admin/",
+                    "/comptes/",
+                    "/_allauth/",
+                    "/adhesion/",
+                    "/inscriptions/",
+                    "/membership/",
+                    "/api/docs",
+                ],
+            )
+        )
 
     @property
     def SITE_URL(self) -> str:

@@ -7,13 +7,17 @@ each of those paths, because those paths are Wagtail's and Django's own as much 
 only announce, and the work is in the queryset method and the cache module.
 """
 
+from django.apps import apps
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished
 
 from .cache import content_changed
-from .models import CatalogueItemPage
+from .models import CatalogueItemPage, Registration, SessionPage
+
+FRONTEND_CACHE = "wagtail.contrib.frontend_cache"
 
 # Models whose rows anonymous pages show, beyond the catalogue app's own (pages, dates, speakers,
 # registrations, snippets).
@@ -47,6 +51,23 @@ def content_written(sender, instance, update_fields=None, **kwargs):
         return
     if _shown(instance):
         content_changed()
+    if isinstance(instance, Registration) and apps.is_installed(FRONTEND_CACHE):
+        # A seat taken or freed: a CDN forgets the session's page and its API detail (Wagtail's
+        # frontend cache app purges pages on publishing and unpublishing itself).
+        session_id = instance.session_id
+        transaction.on_commit(lambda: _purge_session(session_id))
+
+
+def _purge_session(session_id: int) -> None:
+    from wagtail.contrib.frontend_cache.utils import purge_page_from_cache, purge_url_from_cache
+
+    session = SessionPage.objects.filter(pk=session_id).first()
+    if session is None or not session.live:
+        return
+    purge_page_from_cache(session)
+    root = session.get_site().root_url if session.get_site() else ""
+    if root:
+        purge_url_from_cache(f"{root}/api/catalogue/{session_id}/")
 
 
 def unpublished(sender, instance, **kwargs):
