@@ -12,7 +12,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -35,9 +36,16 @@ def _new_version() -> None:
 
 
 def content_changed() -> None:
-    """Forget every cached page and count, once the current transaction commits (a reader
-    between the write and the commit would otherwise cache what is about to change)."""
-    _new_version()  # a reader inside this transaction must not keep the old version either
+    """Forget every cached page and count once the current transaction commits (a reader
+    between the write and the commit would otherwise cache what is about to change), and at
+    once too, so that reads later in this transaction do not take the old version's entries.
+
+    With the database cache, writing at once would join the transaction and hold the version's
+    row locked until it commits, making every write of the site wait for every other: only the
+    commit writes it then.
+    """
+    if not isinstance(caches["default"], DatabaseCache):
+        _new_version()
     transaction.on_commit(_new_version)
 
 
