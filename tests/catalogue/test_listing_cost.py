@@ -19,6 +19,12 @@ from tests.catalogue.test_api import make_items
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """The listing's own queries: a response kept by the page cache would read none."""
+    settings.PORTAIL_PAGE_CACHE_SECONDS = 0
+
+
 def queries_for(client, url):
     body, queries = captured(client, url)
     return body, len(queries)
