@@ -287,6 +287,8 @@ def generate(count: int, seed: int = 42) -> CatalogueIndexPage:
         SessionSpeaker.objects.bulk_create(speakers, batch_size=2000)
         ThemeLink.objects.bulk_create(theme_rows, batch_size=2000)
         AudienceLink.objects.bulk_create(audience_rows, batch_size=2000)
+        # The listings' sort keys, which publishing stores and bulk inserts do not.
+        CatalogueItemPage.objects.child_of(index).refresh_listing_keys()
     return index
 
 

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 from wagtail.models import Site
 
 from . import ical
+from .cache import cached_value, is_anonymous
 from .filters import filter_catalogue, may_filter_lacking_information
 from .models import (
     Audience,
@@ -40,6 +41,8 @@ router.add_router("", preview_router)
 NOT_FOUND = "Aucun élément publié du catalogue ne correspond à cette adresse."
 # Past any real catalogue, and inside every database's integer range (a larger OFFSET is a 500).
 MAX_OFFSET = 2**31 - 1
+# Counts are forgotten as soon as the content changes; this only bounds an unused entry's life.
+COUNT_CACHE_SECONDS = 24 * 3600
 Ordering = Literal[tuple(ORDERINGS)]  # type: ignore[valid-type]
 Format = Literal[tuple(SessionFormat.values)]  # type: ignore[valid-type]
 ICAL_RESPONSE = {
@@ -154,7 +157,20 @@ def list_catalogue(
     now = timezone.now()
     items = ordered(filters.apply(viewable_items(request), now=now), filters.ordering)
     pages = load_items(items[offset : offset + limit])
-    return {"count": items.count(), "items": serialize_items(pages, request=request, now=now)}
+    return {
+        "count": _count(request, filters, items),
+        "items": serialize_items(pages, request=request, now=now),
+    }
+
+
+def _count(request: HttpRequest, filters: CatalogueFilters, items) -> int:
+    """The number of items, read from the shared cache for anonymous visitors: counting every
+    row costs as much as the catalogue is large. The filters on dates (``when``, ``open``) make
+    the number move with the clock, so those are counted each time."""
+    if filters.when is not None or filters.open is not None or not is_anonymous(request):
+        return items.count()
+    parts = tuple(filters.model_dump(exclude={"ordering"}).items())
+    return cached_value("catalogue-count", parts, items.count, timeout=COUNT_CACHE_SECONDS)
 
 
 def _get_item(request: HttpRequest, **lookup) -> CatalogueItemPage:

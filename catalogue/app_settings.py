@@ -20,6 +20,12 @@
                                        many minutes before it starts and after it ends (15)
 ``PORTAIL_CERTIFICATE_NATURE``         the nature of the action on certificates of completion
                                        (« Action de formation »)
+``PORTAIL_PAGE_CACHE_SECONDS``         anonymous visitors' pages and API reads are kept this long
+                                       at most in the shared cache (``CACHES["default"]``), and
+                                       a CDN may keep them as long; any change to what they show
+                                       replaces them sooner. 0 turns the cache off. Default 60.
+``PORTAIL_PAGE_CACHE_EXCLUDE``         path prefixes never cached (admin, accounts, membership,
+                                       registration forms, API docs)
 
 Links in emails start with membership's ``PORTAIL_SITE_URL``.
 """
@@ -72,6 +78,28 @@ class AppSettings:
     @property
     def IMPORT_MAX_BYTES(self) -> int:
         return int(self._get("IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+
+    @property
+    def PAGE_CACHE_SECONDS(self) -> int:
+        return int(self._get("PAGE_CACHE_SECONDS", 60))
+
+    @property
+    def PAGE_CACHE_EXCLUDE(self) -> tuple[str, ...]:
+        return tuple(
+            self._get(
+                "PAGE_CACHE_EXCLUDE",
+                [
+                    "/admin/",
+                    "/django-admin/",
+                    "/comptes/",
+                    "/_allauth/",
+                    "/adhesion/",
+                    "/inscriptions/",
+                    "/membership/",
+                    "/api/docs",
+                ],
+            )
+        )
 
     @property
     def SITE_URL(self) -> str:

@@ -10,7 +10,10 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from membership import signals
 
-        from . import checks  # noqa: F401  (checks registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (checks registers the system checks)
+            signal_handlers,
+        )
         from .registrations import privacy
         from .search.signal_handlers import register_signal_handlers
 
@@ -18,3 +21,4 @@ class CatalogueConfig(AppConfig):
         signals.personal_data_requested.connect(privacy.applications_data)
         signals.account_deleting.connect(privacy.forget)
         register_signal_handlers()
+        signal_handlers.register_signal_handlers()

@@ -4,8 +4,8 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
-from django.db.models.functions import Coalesce, TruncDate
 from django.http import HttpRequest
+from wagtail.fields import RichTextField, StreamField
 
 from .models import (
     ApplicationQuestion,
@@ -41,26 +41,24 @@ ORDERINGS: dict[str, list] = {
 
 
 def ordered(queryset: QuerySet, ordering: str = "-date") -> QuerySet:
-    """Order catalogue items by one of ``ORDERINGS``.
+    """Order catalogue items by one of ``ORDERINGS``, on the keys stored on each item."""
+    return queryset.order_by(*ORDERINGS[ordering])
 
-    The filtered queryset becomes a ``pk__in`` subquery so that joins made by filters
-    (themes, audiences) never duplicate rows nor clash with ``DISTINCT``.
-    """
-    items = CatalogueItemPage.objects.filter(pk__in=queryset.values("pk")).with_dates()
-    items = items.annotate(
-        sort_date=Coalesce(
-            TruncDate("first_start"),
-            F("workinggroupcallpage__first_meeting"),
-            F("workinggroupcallpage__registration_deadline"),
-            F("resourcearticlepage__date"),
-        )
-    )
-    return items.order_by(*ORDERINGS[ordering])
+
+def _long_text_fields(model: type[CatalogueItemPage]) -> list[str]:
+    """The rich text and stream fields of ``model``: pages only, never cards."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, RichTextField | StreamField)
+    ]
 
 
 def _prefetched(
     model: type[CatalogueItemPage], queryset: QuerySet, *, detail: bool, request
 ) -> QuerySet:
+    if not detail:
+        queryset = queryset.defer(*_long_text_fields(model))
     if model is SessionPage:
         queryset = queryset.with_confirmed_count().prefetch_related("occurrences")
     elif model is ResourceArticlePage and not detail:

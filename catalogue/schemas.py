@@ -402,10 +402,11 @@ def serialize_items(
     *,
     request: HttpRequest | None = None,
     now: dt.datetime | None = None,
-) -> list[CatalogueItemOut]:
-    """Listing items for specific pages loaded by ``catalogue.queries.load_items``."""
+) -> list[dict[str, Any]]:
+    """Listing items for specific pages loaded by ``catalogue.queries.load_items``, as the
+    fields of ``CatalogueItemOut``: the response schema validates them, once."""
     now = now or timezone.now()
-    return [CatalogueItemOut(**_item_fields(page, request, now)) for page in pages]
+    return [_item_fields(page, request, now) for page in pages]
 
 
 def _contact(person: Person | None) -> ContactOut | None:

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from wagtail.models import Site
 
@@ -16,3 +17,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def home_page(db):
     return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty shared cache: the database is rolled back between tests,
+    a cached page or count of the previous one would describe rows that are gone."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -434,8 +434,8 @@ def certificates_issue(*, now: dt.datetime | None = None) -> list[Certificate]:
     now = now or timezone.now()
     issued = []
     sessions = (
-        SessionPage.objects.annotate(last_end=Max("occurrences__end"))
-        .filter(last_end__lt=now, registrations__status=RegistrationStatus.CONFIRMED)
+        SessionPage.objects.annotate(dates_end=Max("occurrences__end"))
+        .filter(dates_end__lt=now, registrations__status=RegistrationStatus.CONFIRMED)
         .distinct()
     )
     # A date of a pick-one session may be over before the session's last one.
@@ -494,8 +494,8 @@ def attendance_erase_expired(*, before: dt.datetime) -> dict[str, int]:
     """Erase the signatures (hence the sheets), online openings and certificates of sessions
     whose last date ended before ``before``. Returns what was erased, by kind."""
     with transaction.atomic():
-        expired = SessionPage.objects.annotate(last_end=Max("occurrences__end")).filter(
-            last_end__lt=before
+        expired = SessionPage.objects.annotate(dates_end=Max("occurrences__end")).filter(
+            dates_end__lt=before
         )
         certificates = Certificate.objects.filter(registration__session__in=expired)
         signatures = Signature.objects.filter(session__in=expired)

@@ -12,13 +12,15 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Least, TruncDate
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -82,26 +84,58 @@ def paris_tz():
 
 
 class CatalogueItemQuerySet(PageQuerySet):
-    def with_dates(self):
-        """Annotate ``first_start`` and ``last_end`` from a session's occurrences."""
-        occurrences = SessionOccurrence.objects.filter(session_id=OuterRef("pk"))
-        return self.annotate(
-            first_start=Subquery(occurrences.order_by("start").values("start")[:1]),
-            last_end=Subquery(occurrences.order_by("-end").values("end")[:1]),
+    def refresh_listing_keys(self) -> int:
+        """Store the listings' sort keys of these items from their dates, as they are saved now:
+        a session's first start and last end, the API's reference date and the catalogue
+        page's event day. Publishing calls it (``catalogue.signal_handlers``): a page's dates
+        are written after its row, so they cannot be read when the row is saved. Returns the
+        number of items updated, in one query for the dates and one per 500 items."""
+        items = self
+        if self.model is not CatalogueItemPage:
+            items = CatalogueItemPage.objects.filter(pk__in=self.values("pk"))
+        spans = {
+            row["session_id"]: (row["first"], row["last"])
+            for row in SessionOccurrence.objects.filter(session_id__in=items.values("pk"))
+            .order_by()
+            .values("session_id")
+            .annotate(first=Min("start"), last=Max("end"))
+        }
+        rows = items.order_by().values_list(
+            "pk",
+            "workinggroupcallpage",
+            "registration_deadline",
+            "workinggroupcallpage__first_meeting",
+            "resourcearticlepage__date",
+        )
+        keys = []
+        for pk, call, deadline, first_meeting, article_date in rows:
+            first_start, last_end = spans.get(pk, (None, None))
+            sort_date, event_day = listing_days(
+                first_start=first_start,
+                is_call=call is not None,
+                deadline=deadline,
+                first_meeting=first_meeting,
+                article_date=article_date,
+            )
+            keys.append(
+                CatalogueItemPage(
+                    pk=pk,
+                    first_start=first_start,
+                    last_end=last_end,
+                    sort_date=sort_date,
+                    event_day=event_day,
+                )
+            )
+        return CatalogueItemPage.objects.bulk_update(
+            keys, ["first_start", "last_end", "sort_date", "event_day"], batch_size=500
         )
 
     def _session_path(self):
         return "" if issubclass(self.model, SessionPage) else "sessionpage__"
 
-    def upcoming(self, now=None):
-        """Items still ahead: sessions not ended, calls whose deadline or first meeting is ahead.
-
-        A call with neither date has no end in sight: it stays ahead, as ``is_past`` says.
-        """
-        now = now or timezone.now()
+    def _upcoming_q(self, now):
         today = timezone.localdate(now)
-        prefix = self._session_path()
-        upcoming = Q(**{f"{prefix}occurrences__end__gte": now})
+        upcoming = Q(last_end__gte=now)
         if not issubclass(self.model, SessionPage):
             upcoming |= (
                 Q(workinggroupcallpage__first_meeting__gte=today)
@@ -112,20 +146,35 @@ class CatalogueItemQuerySet(PageQuerySet):
                     registration_deadline__isnull=True,
                 )
             )
-        return self.filter(pk__in=self.model.objects.filter(upcoming).values("pk"))
+        return upcoming
+
+    def upcoming(self, now=None):
+        """Items still ahead: sessions not ended, calls whose deadline or first meeting is ahead.
+
+        A call with neither date has no end in sight: it stays ahead, as ``is_past`` says.
+        """
+        return self.filter(self._upcoming_q(now or timezone.now()))
 
     def past(self, now=None):
         """Items behind us: sessions whose every occurrence has ended, calls whose date passed."""
-        now = now or timezone.now()
-        events = self.filter(
-            Q(**{f"{self._session_path()}occurrences__isnull": False})
-            | (
-                Q(workinggroupcallpage__isnull=False)
-                if not issubclass(self.model, SessionPage)
-                else Q(pk__in=[])
+        return self.filter(self._past_q(now or timezone.now()))
+
+    def not_past(self, now=None):
+        """Items not behind us: sessions not ended or undated, calls ahead, articles."""
+        return self.exclude(self._past_q(now or timezone.now()))
+
+    def _past_q(self, now):
+        today = timezone.localdate(now)
+        past = Q(last_end__lt=now)
+        if not issubclass(self.model, SessionPage):
+            first_meeting = "workinggroupcallpage__first_meeting"
+            call_past = Q(workinggroupcallpage__isnull=False) & (
+                Q(**{f"{first_meeting}__lt": today})
+                & (Q(registration_deadline__isnull=True) | Q(registration_deadline__lt=today))
+                | Q(**{f"{first_meeting}__isnull": True}) & Q(registration_deadline__lt=today)
             )
-        )
-        return events.exclude(pk__in=self.upcoming(now).values("pk")).distinct()
+            past |= call_past
+        return past
 
     def open_for_registration(self, now=None):
         """Items whose registration (or application) can be made now, as their pages say
@@ -134,10 +183,10 @@ class CatalogueItemQuerySet(PageQuerySet):
         now = now or timezone.now()
         today = timezone.localdate(now)
         prefix = self._session_path()
-        occurrences = SessionOccurrence.objects.filter(session_id=OuterRef("pk"))
-        session_open = Exists(occurrences.filter(start__gt=now)) & (
-            Q(**{f"{prefix}attendance_mode": AttendanceMode.ONE_DATE})
-            | ~Exists(occurrences.filter(start__lte=now))
+        # A session opens until its first date starts; a pick-one session until its last.
+        later_date = SessionOccurrence.objects.filter(session_id=OuterRef("pk"), start__gt=now)
+        session_open = Q(first_start__gt=now) | (
+            Q(**{f"{prefix}attendance_mode": AttendanceMode.ONE_DATE}) & Exists(later_date)
         )
         if not issubclass(self.model, SessionPage):
             session_open |= Q(workinggroupcallpage__isnull=False) & (
@@ -156,7 +205,7 @@ class CatalogueItemQuerySet(PageQuerySet):
         )
 
     def for_cards(self):
-        return self.with_dates().order_by("first_start")
+        return self.order_by("first_start", "pk")
 
     def with_confirmed_count(self):
         """Annotate ``confirmed_count`` (confirmed registrations; 0 for non-sessions) in one query."""
@@ -290,6 +339,22 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
         "l'endroit du document d'où il vient. Reportez chaque élément dans son champ puis videz "
         "ce champ : la page ne peut pas être publiée tant qu'il contient du texte.",
     )
+    # The listings' sort keys, stored so that a page of a listing is read from an index
+    # whatever the catalogue's size; kept by ``CatalogueItemQuerySet.refresh_listing_keys()``.
+    first_start = models.DateTimeField(null=True, editable=False)
+    last_end = models.DateTimeField(null=True, editable=False)
+    sort_date = models.DateField(
+        null=True,
+        editable=False,
+        help_text="Date de référence de l'API : premier jour d'une session, première réunion "
+        "(sinon date limite) d'un appel, date d'un article.",
+    )
+    event_day = models.DateField(
+        null=True,
+        editable=False,
+        help_text="Jour du catalogue : premier jour d'une session, la première échéance d'un "
+        "appel (date limite ou première réunion), date d'un article.",
+    )
 
     objects = CatalogueItemManager()
 
@@ -306,6 +371,16 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
     class Meta:
         verbose_name = "élément du catalogue"
         verbose_name_plural = "éléments du catalogue"
+        # The ascending orders of each listing (see catalogue.queries.ORDERINGS and
+        # by_event_day), so that the database reads the first rows of a page from an index;
+        # the descending ones, undated items last, are PostgreSQL's own (migration 0006).
+        indexes = [
+            models.Index(fields=["sort_date", "first_start"], name="catalogue_item_date"),
+            models.Index(
+                fields=["event_day", "first_start", "page_ptr"], name="catalogue_item_day"
+            ),
+            models.Index(fields=["last_end"], name="catalogue_item_last_end"),
+        ]
 
     @property
     def preview_modes(self):
@@ -1124,17 +1199,24 @@ def public_items(queryset: QuerySet | None = None) -> QuerySet:
     return viewable_items(None, queryset)
 
 
-def _event_day():
-    """The day the catalogue page dates an item by: a session's first day (Paris), the earlier of
-    a call's deadline and first meeting (what a visitor must act on first), an article's date."""
-    deadline = F("workinggroupcallpage__registration_deadline")
-    first_meeting = F("workinggroupcallpage__first_meeting")
-    return Coalesce(
-        TruncDate("first_start"),
-        # SQLite's MIN() is NULL as soon as one argument is: give each side the other as fallback.
-        Least(Coalesce(deadline, first_meeting), Coalesce(first_meeting, deadline)),
-        F("resourcearticlepage__date"),
-    )
+def listing_days(
+    *,
+    first_start: dt.datetime | None,
+    is_call: bool,
+    deadline: dt.date | None,
+    first_meeting: dt.date | None,
+    article_date: dt.date | None,
+) -> tuple[dt.date | None, dt.date | None]:
+    """An item's ``sort_date`` (the API's reference date) and ``event_day`` (the catalogue
+    page's): a session's first day in Paris for both; for a call, its first meeting (else its
+    deadline) and the earlier of the two (what a visitor must act on first); an article's date."""
+    if first_start is not None:
+        day = timezone.localdate(first_start)
+        return day, day
+    if is_call:
+        days = [d for d in (deadline, first_meeting) if d]
+        return first_meeting or deadline, min(days, default=None)
+    return article_date, article_date
 
 
 def by_event_day(queryset: QuerySet, *, latest_first: bool = False) -> QuerySet:
@@ -1143,13 +1225,11 @@ def by_event_day(queryset: QuerySet, *, latest_first: bool = False) -> QuerySet:
     Ties end on the id, never on the title, so SQLite and PostgreSQL (whose collations sort
     accents and capitals differently) give the same order.
     """
-    items = CatalogueItemPage.objects.filter(pk__in=queryset.values("pk")).with_dates()
-    items = items.annotate(event_day=_event_day())
     if latest_first:
-        return items.order_by(
+        return queryset.order_by(
             F("event_day").desc(nulls_last=True), F("first_start").desc(nulls_last=True), "-pk"
         )
-    return items.order_by(
+    return queryset.order_by(
         F("event_day").asc(nulls_last=True), F("first_start").asc(nulls_last=True), "pk"
     )
 
@@ -1158,13 +1238,10 @@ def catalogue_sections(queryset: QuerySet, *, now=None) -> dict[str, QuerySet]:
     """Split items into the catalogue page's sections, each in reading order: ``upcoming``
     (sessions and calls not over, soonest first), ``resources`` (articles, newest first) and
     ``past`` (sessions and calls over, latest first). Every item falls in exactly one."""
-    past = queryset.past(now)
     return {
-        "upcoming": by_event_day(
-            queryset.not_type(ResourceArticlePage).exclude(pk__in=past.values("pk"))
-        ),
+        "upcoming": by_event_day(queryset.not_type(ResourceArticlePage).not_past(now)),
         "resources": by_event_day(queryset.type(ResourceArticlePage), latest_first=True),
-        "past": by_event_day(past, latest_first=True),
+        "past": by_event_day(queryset.past(now), latest_first=True),
     }
 
 

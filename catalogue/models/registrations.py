@@ -32,6 +32,10 @@ class Registration(models.Model):
     partial unique constraint allows (one live registration per person and session).
     """
 
+    # Not content: Wagtail's reference index (a page's "usage") would otherwise queue a task
+    # on every registration to record that it points at its session.
+    wagtail_reference_index_ignore = True
+
     session = models.ForeignKey(
         SessionPage, verbose_name="session", on_delete=models.CASCADE, related_name="registrations"
     )
@@ -147,6 +151,8 @@ class Registration(models.Model):
 
 class Application(models.Model):
     """A person's application to a working-group call: their answers and staff's decision."""
+
+    wagtail_reference_index_ignore = True  # not content, as for registrations
 
     call = models.ForeignKey(
         WorkingGroupCallPage,

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from membership.coverage import Coverage, coverage_for
@@ -63,6 +63,28 @@ def _on_commit_send(kind: str, registration: Registration) -> None:
 def _locked_session(session: SessionPage) -> SessionPage:
     """The session, its row locked until the transaction ends."""
     return SessionPage.objects.select_for_update(of=("self",)).get(pk=session.pk)
+
+
+def _lock_session_row(session: SessionPage) -> None:
+    """Lock the session's row (and nothing else) until the transaction ends; its capacity is
+    read again, should staff have changed it meanwhile."""
+    session.capacity = (
+        SessionPage.objects.select_for_update(of=("self",))
+        .values_list("capacity", flat=True)
+        .get(pk=session.pk)
+    )
+
+
+def _seats(session: SessionPage, occurrence: SessionOccurrence | None, user) -> dict[str, int]:
+    """In one statement: the confirmed and waiting registrations competing for ``occurrence``'s
+    seats, the last position given in the session, and ``user``'s live registrations in it."""
+    slot = Q(occurrence=occurrence) if session.attendance_mode == AttendanceMode.ONE_DATE else Q()
+    return Registration.objects.filter(session=session).aggregate(
+        confirmed=Count("pk", filter=slot & Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=slot & Q(status=RegistrationStatus.WAITING)),
+        last_position=Max("position"),
+        mine=Count("pk", filter=Q(user=user) & ~Q(status=RegistrationStatus.CANCELLED)),
+    )
 
 
 def _may(user, permission: str) -> bool:
@@ -223,8 +245,17 @@ def registration_create(
     if acting_staff and not _may(by, "catalogue.add_registration"):
         raise PermissionDenied("Seule l'équipe peut inscrire une autre personne.")
     accessibility_needs = _clean_needs(accessibility_needs)
+    already = RegistrationError(
+        "Cette personne est déjà inscrite à cette session."
+        if acting_staff
+        else "Vous êtes déjà inscrit·e à cette session.",
+        "already_registered",
+    )
     with transaction.atomic():
-        session = _locked_session(session)
+        # Everything that does not count seats is checked before the session's lock, so that
+        # people registering at once for one session wait for each other only for the count
+        # and the insert.
+        session = SessionPage.objects.prefetch_related("occurrences").get(pk=session.pk)
         _check_viewer(session, user, acting_staff=acting_staff)
         occurrence = _checked_occurrence(session, occurrence)
         if not acting_staff:
@@ -250,23 +281,28 @@ def registration_create(
                 params={"on": on, "year": year},
             )
         if Registration.objects.active().filter(session=session, user=user).exists():
-            raise RegistrationError(
-                "Cette personne est déjà inscrite à cette session."
-                if acting_staff
-                else "Vous êtes déjà inscrit·e à cette session.",
-                "already_registered",
-            )
+            raise already
+        organisation = _organisation_name(user, coverage)
 
-        _fill_free_seats(session, occurrence)
-        free = _free_seats(session, occurrence)
-        confirmed = free is None or free > 0 or (acting_staff and override_capacity)
+        _lock_session_row(session)
+        seats = _seats(session, occurrence, user)
+        if seats["mine"]:  # registered from another tab while this request waited
+            raise already
+        if seats["waiting"] and (session.capacity is None or seats["confirmed"] < session.capacity):
+            _fill_free_seats(session, occurrence)  # seats freed without promotion: rare
+            seats = _seats(session, occurrence, user)
+        confirmed = (
+            session.capacity is None
+            or seats["confirmed"] < session.capacity
+            or (acting_staff and override_capacity)
+        )
         registration = Registration.objects.create(
             session=session,
             occurrence=occurrence,
             user=user,
             status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING,
-            position=_next_position(session),
-            organisation=_organisation_name(user, coverage),
+            position=(seats["last_position"] or 0) + 1,
+            organisation=organisation,
             added_by=by if acting_staff else None,
             accessibility_needs=accessibility_needs,
         )
@@ -327,7 +363,11 @@ def sees_accessibility_needs(user) -> bool:
 def erase_expired_accessibility_needs(*, before: dt.datetime) -> int:
     """Erase the adaptation needs of registrations to sessions whose last date ended before
     ``before`` (the retention limit); returns how many registrations were erased."""
-    ended = SessionPage.objects.with_dates().filter(last_end__lt=before).values("pk")
+    ended = (
+        SessionPage.objects.annotate(dates_end=Max("occurrences__end"))
+        .filter(dates_end__lt=before)
+        .values("pk")
+    )
     with transaction.atomic():
         return (
             Registration.objects.filter(session__in=ended)

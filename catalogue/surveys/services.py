@@ -12,7 +12,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from ..app_settings import app_settings
@@ -138,8 +138,8 @@ def surveys_send(*, now: dt.datetime | None = None) -> SendReport:
             | Q(cold_survey__isnull=False)
             | Q(trainer_survey__isnull=False)
         )
-        .with_dates()
-        .filter(first_start__lte=now)
+        .annotate(dates_start=Min("occurrences__start"))
+        .filter(dates_start__lte=now)
         .select_related("hot_survey", "cold_survey", "trainer_survey")
         .prefetch_related("occurrences", "speakers__person")
     )
@@ -298,7 +298,11 @@ def survey_submit(
 def erase_expired_survey_answers(*, before: dt.datetime) -> int:
     """Delete the survey responses (with their answers) and invitations of sessions whose last
     date ended before ``before``, the retention limit; returns how many responses went."""
-    ended = SessionPage.objects.with_dates().filter(last_end__lt=before).values("pk")
+    ended = (
+        SessionPage.objects.annotate(dates_end=Max("occurrences__end"))
+        .filter(dates_end__lt=before)
+        .values("pk")
+    )
     with transaction.atomic():
         responses = SurveyResponse.objects.filter(session__in=ended)
         count = responses.count()

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that every other middleware also runs for a response served from the cache.
+    "catalogue.middleware.AnonymousCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -127,6 +127,14 @@ class CatalogueItemPageFactory(wagtail_factories.PageFactory):
         abstract = True
         skip_postgeneration_save = True
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # Publishing stores the listings' sort keys; pages built here are saved, not published.
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            instance._meta.model.objects.filter(pk=instance.pk).refresh_listing_keys()
+            instance.refresh_from_db(fields=["first_start", "last_end", "sort_date", "event_day"])
+
     @factory.post_generation
     def themes(obj, create, extracted, **kwargs):
         if extracted:

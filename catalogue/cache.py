@@ -1,0 +1,77 @@
+"""What anonymous visitors are shown, kept in the cache every web process shares.
+
+Everything cached here is keyed by one *content version*, a token in ``CACHES["default"]``
+replaced whenever something a visitor may see changes (``content_changed()``): a page
+published, unpublished, moved or deleted, a seat taken or freed, a snippet or a setting edited.
+Entries of earlier versions are never read again and expire on their own. A token (not a
+counter) makes two changes at once from two processes each give a version never seen before.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import transaction
+from django.http import HttpRequest
+
+from .page_access import PASSWORD_SESSION_KEY
+
+VERSION_KEY = "portail:content-version"
+
+
+def content_version() -> str:
+    """The current version; a new one when the cache has none (an empty or restarted cache)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY) or ""
+    return version
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def content_changed() -> None:
+    """Forget every cached page and count once the current transaction commits (a reader
+    between the write and the commit would otherwise cache what is about to change), and at
+    once too, so that reads later in this transaction do not take the old version's entries.
+
+    With the database cache, writing at once would join the transaction and hold the version's
+    row locked until it commits, making every write of the site wait for every other: only the
+    commit writes it then.
+    """
+    if not isinstance(caches["default"], DatabaseCache):
+        _new_version()
+    transaction.on_commit(_new_version)
+
+
+def is_anonymous(request: HttpRequest) -> bool:
+    """Whether ``request`` sees what any visitor sees: nobody signed in, no password passed.
+
+    Without a user attribute (a request that has not been through the middleware) nothing is
+    assumed: the request is not anonymous.
+    """
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    session = getattr(request, "session", None)
+    return not (session is not None and session.get(PASSWORD_SESSION_KEY))
+
+
+def versioned_key(prefix: str, *parts: Any) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"portail:{prefix}:{content_version()}:{digest}"
+
+
+def cached_value(prefix: str, parts: tuple, compute: Callable[[], Any], timeout: int) -> Any:
+    """``compute()``'s result for the current content version and ``parts``."""
+    key = versioned_key(prefix, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
