@@ -159,3 +159,32 @@ def s3_server() -> Iterator[str]:
         yield endpoint
     finally:
         server.stop()
+
+
+# --------------------------------------------------------------------------- SMTP
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[int, list]]:
+    """An SMTP server on localhost that keeps what it receives; yields its port and the list
+    of received messages (``email.message.EmailMessage``), filled as they arrive."""
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        require(False, "aiosmtpd (the dev extra)")
+    from email import message_from_bytes, policy
+
+    received: list = []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(message_from_bytes(envelope.original_content, policy=policy.default))
+            return "250 Message accepted for delivery"
+
+    port = free_port(HTTP_PORTS)
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, received
+    finally:
+        controller.stop()
