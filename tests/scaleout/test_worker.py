@@ -17,7 +17,12 @@ from tests.catalogue.registration_helpers import session_member
 from .services import ROOT, production_env, smtp_server, wait_until
 
 # Two processes see the same rows only once they are committed, on a database server.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    # Serialized rollback puts back what migrations created (the site, its root page) for the
+    # tests that follow.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def database_url() -> str:
