@@ -1,15 +1,24 @@
 """A member of the demo site without online payment: sees the price on the « Adhérer » page and in
-their area, downloads the membership form with the amount, the reference and the IBAN, and has a
-pending cotisation waiting for their transfer."""
+their area, downloads the membership form with the amount, the reference and the IBAN and pays
+by transfer; staff import the bank's CAMT.053 statement in the admin, and the member is covered
+and emailed their receipt."""
 
+import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from membership.models import CotisationStatus, MembershipPage
+from membership.models import CotisationStatus, MembershipPage, Payment, PaymentMethod
 from membership.years import membership_year
 from tests.browser.dues import download_the_form, log_in
+from tests.membership.bank_files import Credit, camt053
+from tests.membership.dues_helpers import pdf_text
+
+from .test_journeys import STAFF, admin_login
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -19,7 +28,7 @@ IBAN = "FR76 3000 6000 0112 3456 7890 189"
 
 
 def test_a_member_without_online_payment_finds_the_price_and_pays_by_transfer(
-    journey, offline_member
+    journey, offline_member, tmp_path, mailoutbox
 ):
     year = membership_year()
     lucie = journey.person("Lucie")
@@ -64,3 +73,55 @@ def test_a_member_without_online_payment_finds_the_price_and_pays_by_transfer(
         expect(main).to_contain_text(IBAN)
         for word in ("disponible", "reviendrez", "Stripe"):
             expect(main).not_to_contain_text(word)
+
+    # Lucie's bank sends the transfer with the reference of her form in its label.
+    get_user_model().objects.create_superuser(**STAFF)
+    booked_on = max(timezone.localdate() - dt.timedelta(days=1), dt.date(year, 1, 1))
+    statement = tmp_path / "releve-compte.xml"
+    statement.write_bytes(
+        camt053(
+            [
+                Credit(
+                    Decimal("30.00"),
+                    f"VIR SEPA MME FABRE LUCIE COTISATION {offline_member.reference}",
+                    "2026030200017",
+                    booked_on,
+                    debtor="MME FABRE LUCIE",
+                )
+            ],
+            version="001.08",
+        )
+    )
+    staff = journey.person("trésorerie")
+    with journey.step("5 import du relevé bancaire dans l'administration"):
+        admin_login(staff)
+        staff.get_by_role("button", name="Adhésions").click()
+        staff.get_by_role("link", name="Importer un relevé bancaire").click()
+        staff.get_by_label("Relevé bancaire").set_input_files(statement)
+        staff.get_by_role("button", name="Importer le relevé").click()
+        summary = staff.get_by_role("region", name="Relevé « releve-compte.xml »")
+        expect(summary).to_contain_text("Virements enregistrés : 1")
+        expect(summary).to_contain_text("Lucie Fabre · cotisation")
+    payment = Payment.objects.get(cotisation=cotisation)
+    assert payment.method == PaymentMethod.TRANSFER
+    assert payment.bank_entry_reference == "2026030200017"
+
+    with journey.step("6 l'adhérente est couverte"):
+        lucie.goto("/adhesion/")
+        expect(lucie.get_by_text(re.compile("Vous êtes couvert"))).to_be_visible()
+
+    with journey.step("7 son reçu lui est envoyé par courriel"):
+        receipts = [m for m in mailoutbox if offline_member.email in m.to]
+        assert len(receipts) == 1
+        (name, content, mimetype) = receipts[0].attachments[0]
+        assert mimetype == "application/pdf"
+        receipt = pdf_text(content)
+        assert AMOUNT in receipt and "Lucie Fabre" in receipt
+
+    with journey.step("8 le même relevé importé de nouveau n'enregistre rien ni n'envoie rien"):
+        staff.get_by_label("Relevé bancaire").set_input_files(statement)
+        staff.get_by_role("button", name="Importer le relevé").click()
+        summary = staff.get_by_role("region", name="Relevé « releve-compte.xml »")
+        expect(summary).to_contain_text("Déjà importés (rien de plus enregistré) : 1")
+    assert Payment.objects.filter(cotisation=cotisation).count() == 1
+    assert len([m for m in mailoutbox if offline_member.email in m.to]) == 1
