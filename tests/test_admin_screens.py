@@ -19,6 +19,8 @@ from catalogue.registrations.services import application_submit, registration_cr
 from home.demo.surveys import survey_template
 from membership import services
 from membership.models import (
+    BankEntry,
+    BankEntryReason,
     Invoice,
     Reminder,
     RenewalRule,
@@ -110,6 +112,13 @@ def objects(db) -> dict:
             due_on=dt.date(2026, 4, 1),
             buyer_name=payment.cotisation.holder_name,
             document=b"%PDF-1.7",
+        ),
+        "membership_bankentry": BankEntry.objects.create(
+            entry_reference="2026030200017",
+            booked_on=dt.date(2026, 3, 2),
+            amount=Decimal("12.00"),
+            text="VIR SEPA COTISATION",
+            reason=BankEntryReason.NO_REFERENCE,
         ),
         "membership_renewalrule": RenewalRule.objects.create(
             category="individual", next_year_from="01/10", grace_until="31/03"

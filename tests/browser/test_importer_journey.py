@@ -59,6 +59,9 @@ def test_staff_import_a_docx_review_the_draft_and_publish_it(journey, tmp_path):
         expect(
             staff.get_by_text(re.compile("« À vérifier » contient encore du texte")).first
         ).to_be_visible()
+        # The editor's autosave may still be writing: read once the browser is idle (SQLite's
+        # shared in-memory database refuses a read while another connection writes).
+        staff.wait_for_load_state("networkidle")
     assert not SessionPage.objects.get(pk=page.pk).live
 
     with journey.step("5 vider « À vérifier » et publier"):
@@ -67,6 +70,7 @@ def test_staff_import_a_docx_review_the_draft_and_publish_it(journey, tmp_path):
         staff.get_by_role("button", name="Plus d'actions").click()
         staff.get_by_role("button", name="Publier").click()
         expect(staff.get_by_text(re.compile(r"a été publiée\."))).to_be_visible()
+        staff.wait_for_load_state("networkidle")
 
     page = SessionPage.objects.get(pk=page.pk)
     assert page.live and page.to_check == ""
