@@ -1,16 +1,24 @@
-"""Attendance as people live it: a participant signs two half-days by scanning the trainer's QR
-code, the trainer countersigns in the admin, and the certificate of completion arrives by email
-with the hours attended. The clock is set to the day of the session (time flows from there)."""
+"""A training's evidence as people live it, from the first half-day to the survey: a participant
+signs two half-days by scanning the trainer's QR code, the trainer countersigns in the admin, the
+certificate of completion arrives by email with the hours attended, and the « à chaud » survey is
+answered through its emailed link without signing in, then read by staff. The clock is set to the
+day of the session (time flows from there)."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from playwright.sync_api import expect
 
 from catalogue.attendance import services
-from catalogue.models import Signature, SpeakerRole
+from catalogue.models import Signature, SpeakerRole, SurveyInvitation, SurveyMoment, SurveyResponse
+from catalogue.surveys.results import survey_result
+from catalogue.surveys.services import surveys_send
+from home.demo.surveys import survey_template
+from tests.browser.axe import blocking_violations
 from tests.browser.test_journeys import STAFF, admin_login, emails_to, path_of
 from tests.catalogue.attendance_helpers import (
     AFTER,
@@ -25,11 +33,14 @@ from tests.catalogue.pdf_text import pdf_text
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "Haies-champetres-42"
+SURVEY_LINK = re.compile(r"https?://\S+/inscriptions/enquete/\S+?/")
 
 
-def test_a_participant_signs_two_half_days_by_qr_code_and_gets_the_certificate(journey, mailoutbox):
+def test_signed_half_days_lead_to_the_certificate_and_the_hot_survey(journey, mailoutbox):
     trainer = PersonFactory(first_name="Claire", last_name="Vidal")
     session = training(speakers=[(trainer, SpeakerRole.ANIMATION)])
+    session.hot_survey = survey_template()
+    session.save_revision().publish()
     registration = participant(session, first_name="Lucie")
     lucie = registration.user
     lucie.set_password(PASSWORD)
@@ -87,3 +98,50 @@ def test_a_participant_signs_two_half_days_by_qr_code_and_gets_the_certificate(j
             expect(
                 person.get_by_role("link", name=re.compile("certificat de réalisation"))
             ).to_be_visible()
+
+        with journey.step("6 le questionnaire « à chaud » part aux présents"):
+            with transaction.atomic():  # the invitation leaves once this commits
+                surveys_send()
+            (message,) = emails_to(mailoutbox, lucie.email, f"Votre avis sur « {session.title} »")
+            link = urlsplit(SURVEY_LINK.search(message.body).group(0))
+
+        # The link needs no account: Lucie opens it on her phone, where she is not signed in.
+        phone = journey.person("téléphone de la participante")
+        with journey.step("7 le lien du courriel, sans connexion"):
+            phone.goto(link.path)
+            expect(
+                phone.get_by_role("heading", name=f"Votre avis sur « {session.title} »")
+            ).to_be_visible()
+            assert not blocking_violations(phone)
+
+        with journey.step("8 une réponse manquante est signalée"):
+            phone.get_by_role("button", name="Envoyer mes réponses").click()
+            expect(phone.get_by_role("alert")).to_contain_text("à revoir")
+            assert not SurveyResponse.objects.exists()
+
+        with journey.step("9 le questionnaire rempli"):
+            groups = phone.get_by_role("group")
+            groups.filter(has_text="Dans l'ensemble").get_by_label(
+                "5 — tout à fait satisfait·e"
+            ).check()
+            groups.filter(has_text="objectifs annoncés").get_by_label("4", exact=True).check()
+            groups.filter(has_text="L'animation").get_by_label("4", exact=True).check()
+            groups.filter(has_text="Recommanderiez-vous").get_by_label("Oui, sans hésiter").check()
+            phone.get_by_label(re.compile("Que retenez-vous")).fill("Des pistes concrètes.")
+            phone.get_by_role("button", name="Envoyer mes réponses").click()
+            expect(phone.get_by_role("heading", name="Merci pour votre avis")).to_be_visible()
+
+        with journey.step("10 le lien ne sert qu'une fois"):
+            phone.goto(link.path)
+            expect(phone.get_by_text("Vous avez déjà répondu")).to_be_visible()
+
+        assert SurveyInvitation.objects.get(registration=registration).answered_at is not None
+        result = survey_result(session, session.hot_survey, SurveyMoment.HOT)
+        assert (result.invited, result.responses) == (1, 1)
+        assert str(result.questions[0].average) == "5.0"
+        assert result.questions[4].texts == ["Des pistes concrètes."]
+
+        with journey.step("11 les résultats pour l'équipe"):
+            staff.goto(f"/admin/enquetes/session/{session.pk}/")
+            expect(staff.get_by_text("taux de réponse 100,0 %")).to_be_visible()
+            expect(staff.get_by_text("Des pistes concrètes.")).to_be_visible()
