@@ -171,6 +171,7 @@ def main() -> None:
                 "DJANGO_SETTINGS_MODULE": "bench.floor_settings",
                 "REDIS_URL": f"redis://127.0.0.1:{args.redis_port}/0",
                 "PYTHONPATH": str(ROOT),
+                "GUNICORN_MAX_REQUESTS": "0",
             }
             print("Base de données et démo…", flush=True)
             recreate_database(args.database_url)

@@ -50,7 +50,7 @@ def content_written(sender, instance, update_fields=None, **kwargs):
     if update_fields and set(update_fields) <= DRAFT_FIELDS:
         return
     if _shown(instance):
-        content_changed()
+        content_changed(restrictions=isinstance(instance, PageViewRestriction))
     if isinstance(instance, Registration) and apps.is_installed(FRONTEND_CACHE):
         # A seat taken or freed: a CDN forgets the session's page and its API detail (Wagtail's
         # frontend cache app purges pages on publishing and unpublishing itself).

@@ -176,7 +176,9 @@ def _application(application: Application) -> dict:
     "`already_registered` (409), `date_required`, `invalid_date` (400).",
 )
 def create_registration(request: HttpRequest, item_id: int, payload: RegistrationIn):
-    session = get_object_or_404(SessionPage.objects.live(), pk=item_id)
+    session = get_object_or_404(
+        SessionPage.objects.live().prefetch_related("occurrences"), pk=item_id
+    )
     if refused := _restricted(request, session):
         return refused
     occurrence = None
