@@ -140,8 +140,6 @@ class Registration(models.Model):
         """1 for the first person waiting, None when not waiting."""
         if self.status != RegistrationStatus.WAITING:
             return None
-        if "_waiting_rank" in self.__dict__:  # counted by the service that created it
-            return self._waiting_rank
         ahead = (
             Registration.objects.filter(session_id=self.session_id)
             .for_slot(self.occurrence if self.occurrence_id else None)

@@ -308,9 +308,9 @@ def registration_create(
             added_by=by if acting_staff else None,
             accessibility_needs=accessibility_needs,
         )
-        if not confirmed:
-            # Last in line: everyone already waiting for this slot is ahead.
-            registration._waiting_rank = seats["waiting"] + 1
+        # Its rank when it was made, for the answer (``waiting_rank()`` counts it again later):
+        # last in line, everyone already waiting for this slot ahead.
+        registration.rank_on_creation = None if confirmed else seats["waiting"] + 1
         _on_commit_send("confirmation" if confirmed else "waiting", registration)
         if accessibility_needs:
             pk = registration.pk
