@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from burst_bench import start_redis  # noqa: E402
 from load_bench import (  # noqa: E402
     LOOPBACK,
+    ROOT,
     drop_database,
     environment,
     manage,
@@ -60,6 +61,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=3, help="length of one wrk run")
     parser.add_argument("--rounds", type=int, default=6, help="runs on each side, per page")
+    parser.add_argument(
+        "--without-early",
+        action="store_true",
+        help="serve bench/late_cache_settings.py: no EarlyCacheMiddleware, as before it",
+    )
     parser.add_argument("--keep-database", action="store_true")
     args = parser.parse_args()
     if urlsplit(args.database_url).hostname not in LOOPBACK:
@@ -141,6 +147,9 @@ def main() -> None:
                 # A worker restarting after its 2,000 requests stalls a run for seconds.
                 "GUNICORN_MAX_REQUESTS": "0",
             }
+            if args.without_early:
+                env["DJANGO_SETTINGS_MODULE"] = "bench.late_cache_settings"
+                env["PYTHONPATH"] = str(ROOT)
             print("Base de données, démo et fichiers statiques…", flush=True)
             recreate_database(args.database_url)
             manage(env, "migrate", "--no-input", "-v0")
