@@ -16,37 +16,41 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 from django.http import HttpRequest
-
-from .page_access import PASSWORD_SESSION_KEY
+from wagtail.models import PageViewRestriction
 
 VERSION_KEY = "portail:content-version"
+# Replaced only when a view restriction is written: pages ask whether any exists at every check,
+# and seats taken in a burst must not make each of them read the restrictions again.
+RESTRICTIONS_VERSION_KEY = "portail:restrictions-version"
 
 
-def content_version() -> str:
+def content_version(key: str = VERSION_KEY) -> str:
     """The current version; a new one when the cache has none (an empty or restarted cache)."""
-    version = cache.get(VERSION_KEY)
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or ""
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key) or ""
     return version
 
 
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def _new_version(keys: tuple[str, ...]) -> None:
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
 
-def content_changed() -> None:
+def content_changed(*, restrictions: bool = False) -> None:
     """Forget every cached page and count once the current transaction commits (a reader
     between the write and the commit would otherwise cache what is about to change), and at
     once too, so that reads later in this transaction do not take the old version's entries.
+    ``restrictions``: a view restriction was written, forget what was known of them too.
 
     With the database cache, writing at once would join the transaction and hold the version's
     row locked until it commits, making every write of the site wait for every other: only the
     commit writes it then.
     """
+    keys = (VERSION_KEY, RESTRICTIONS_VERSION_KEY) if restrictions else (VERSION_KEY,)
     if not isinstance(caches["default"], DatabaseCache):
-        _new_version()
-    transaction.on_commit(_new_version)
+        _new_version(keys)
+    transaction.on_commit(lambda: _new_version(keys))
 
 
 def is_anonymous(request: HttpRequest) -> bool:
@@ -59,17 +63,27 @@ def is_anonymous(request: HttpRequest) -> bool:
     if user is None or user.is_authenticated:
         return False
     session = getattr(request, "session", None)
-    return not (session is not None and session.get(PASSWORD_SESSION_KEY))
+    return not (
+        session is not None
+        and session.get(PageViewRestriction.passed_view_restrictions_session_key)
+    )
 
 
-def versioned_key(prefix: str, *parts: Any) -> str:
+def versioned_key(prefix: str, *parts: Any, version_key: str = VERSION_KEY) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"portail:{prefix}:{content_version()}:{digest}"
+    return f"portail:{prefix}:{content_version(version_key)}:{digest}"
 
 
-def cached_value(prefix: str, parts: tuple, compute: Callable[[], Any], timeout: int) -> Any:
-    """``compute()``'s result for the current content version and ``parts``."""
-    key = versioned_key(prefix, *parts)
+def cached_value(
+    prefix: str,
+    parts: tuple,
+    compute: Callable[[], Any],
+    timeout: int,
+    *,
+    version_key: str = VERSION_KEY,
+) -> Any:
+    """``compute()``'s result for the current version (of ``version_key``) and ``parts``."""
+    key = versioned_key(prefix, *parts, version_key=version_key)
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -13,6 +13,8 @@ from django.utils.functional import cached_property
 from wagtail.models import Page, PageViewRestriction
 from wagtail.query import PageQuerySet
 
+from .cache import RESTRICTIONS_VERSION_KEY, cached_value
+
 PASSWORD_SESSION_KEY = PageViewRestriction.passed_view_restrictions_session_key
 
 REFUSALS = {
@@ -65,10 +67,24 @@ class _Viewer:
 
     def refused(self, page: Page) -> PageViewRestriction | None:
         """The first restriction on ``page`` or its ancestors this person does not pass."""
+        if not any_restriction():
+            return None
         for restriction in page.get_view_restrictions().prefetch_related("groups"):
             if not self.accepts(restriction):
                 return restriction
         return None
+
+
+def any_restriction() -> bool:
+    """Whether any page of any site is restricted: most sites have none, and then no page needs
+    its ancestors read. Kept until a restriction is written (``catalogue.cache``)."""
+    return cached_value(
+        "restricted",
+        (),
+        PageViewRestriction.objects.exists,
+        timeout=3600,
+        version_key=RESTRICTIONS_VERSION_KEY,
+    )
 
 
 def can_view(page: Page, request: HttpRequest | None) -> bool:
@@ -104,6 +120,8 @@ def viewable(queryset: PageQuerySet, request: HttpRequest | None) -> PageQuerySe
     Costs one query for the restrictions (two with groups, three with the person's groups),
     whatever the number of pages; the rest is a filter on the pages' paths.
     """
+    if not any_restriction():
+        return queryset
     viewer = _Viewer.of(request)
     restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
     hidden = Q()

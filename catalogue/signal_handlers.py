@@ -7,7 +7,7 @@ each of those paths, because those paths are Wagtail's and Django's own as much 
 only announce, and the work is in the queryset method and the cache module.
 """
 
-from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
@@ -16,8 +16,6 @@ from wagtail.signals import page_published, page_unpublished
 
 from .cache import content_changed
 from .models import CatalogueItemPage, Registration, SessionPage
-
-FRONTEND_CACHE = "wagtail.contrib.frontend_cache"
 
 # Models whose rows anonymous pages show, beyond the catalogue app's own (pages, dates, speakers,
 # registrations, snippets).
@@ -50,12 +48,20 @@ def content_written(sender, instance, update_fields=None, **kwargs):
     if update_fields and set(update_fields) <= DRAFT_FIELDS:
         return
     if _shown(instance):
-        content_changed()
-    if isinstance(instance, Registration) and apps.is_installed(FRONTEND_CACHE):
+        content_changed(restrictions=isinstance(instance, PageViewRestriction))
+    if isinstance(instance, Registration) and _frontend_cache_configured():
         # A seat taken or freed: a CDN forgets the session's page and its API detail (Wagtail's
         # frontend cache app purges pages on publishing and unpublishing itself).
         session_id = instance.session_id
         transaction.on_commit(lambda: _purge_session(session_id))
+
+
+def _frontend_cache_configured() -> bool:
+    """Whether a CDN or proxy cache is to be told (``wagtail.contrib.frontend_cache``)."""
+    return bool(
+        getattr(settings, "WAGTAILFRONTENDCACHE", None)
+        or getattr(settings, "WAGTAILFRONTENDCACHE_LOCATION", None)
+    )
 
 
 def _purge_session(session_id: int) -> None:

@@ -131,15 +131,17 @@ def _occurrence(occurrence: SessionOccurrence) -> dict:
     }
 
 
-def _registration(registration: Registration) -> dict:
+def _registration(registration: Registration, *, just_made: bool = False) -> dict:
     session = registration.session
+    # Just made: the service counted its rank under the session's lock.
+    rank = registration.rank_on_creation if just_made else registration.waiting_rank()
     return {
         "id": registration.pk,
         "session_id": session.pk,
         "session_title": session.title,
         "session_url": session.get_full_url() or "",
         "status": registration.status,
-        "waiting_rank": registration.waiting_rank(),
+        "waiting_rank": rank,
         "occurrence": _occurrence(registration.occurrence) if registration.occurrence else None,
         "dates": [_occurrence(slot) for slot in registration.slots],
         "created_at": timezone.localtime(registration.created_at),
@@ -176,7 +178,9 @@ def _application(application: Application) -> dict:
     "`already_registered` (409), `date_required`, `invalid_date` (400).",
 )
 def create_registration(request: HttpRequest, item_id: int, payload: RegistrationIn):
-    session = get_object_or_404(SessionPage.objects.live(), pk=item_id)
+    session = get_object_or_404(
+        SessionPage.objects.live().prefetch_related("occurrences"), pk=item_id
+    )
     if refused := _restricted(request, session):
         return refused
     occurrence = None
@@ -193,7 +197,7 @@ def create_registration(request: HttpRequest, item_id: int, payload: Registratio
         )
     except ValidationError as error:
         return _refusal(error)
-    return Status(201, _registration(registration))
+    return Status(201, _registration(registration, just_made=True))
 
 
 def _my_registrations(request: HttpRequest):

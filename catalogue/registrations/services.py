@@ -255,7 +255,9 @@ def registration_create(
         # Everything that does not count seats is checked before the session's lock, so that
         # people registering at once for one session wait for each other only for the count
         # and the insert.
-        session = SessionPage.objects.prefetch_related("occurrences").get(pk=session.pk)
+        if "occurrences" not in getattr(session, "_prefetched_objects_cache", {}):
+            # A caller that has just read the session with its dates (the API) saves a read.
+            session = SessionPage.objects.prefetch_related("occurrences").get(pk=session.pk)
         _check_viewer(session, user, acting_staff=acting_staff)
         occurrence = _checked_occurrence(session, occurrence)
         if not acting_staff:
@@ -280,8 +282,8 @@ def registration_create(
                 "not_covered",
                 params={"on": on, "year": year},
             )
-        if Registration.objects.active().filter(session=session, user=user).exists():
-            raise already
+        # A previous registration is seen under the lock (``seats["mine"]``), which must look
+        # anyway for one made meanwhile from another tab.
         organisation = _organisation_name(user, coverage)
 
         _lock_session_row(session)
@@ -306,6 +308,9 @@ def registration_create(
             added_by=by if acting_staff else None,
             accessibility_needs=accessibility_needs,
         )
+        # Its rank when it was made, for the answer (``waiting_rank()`` counts it again later):
+        # last in line, everyone already waiting for this slot ahead.
+        registration.rank_on_creation = None if confirmed else seats["waiting"] + 1
         _on_commit_send("confirmation" if confirmed else "waiting", registration)
         if accessibility_needs:
             pk = registration.pk

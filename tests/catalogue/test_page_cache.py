@@ -1,10 +1,17 @@
 """Anonymous pages and API reads come from the shared cache, never stale, never someone else's."""
 
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Site
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished
 
 from catalogue.models import TrainingSettings
 from catalogue.registrations.services import registration_cancel, registration_create
@@ -115,3 +122,152 @@ def test_an_api_token_request_is_not_served_from_the_cache(client):
     response = client.get(f"/api/catalogue/{session.pk}/", headers={"authorization": "Bearer x"})
     assert "ETag" not in response
     assert "private" in response["Cache-Control"]
+
+
+# ----------------------------------------------------------------------- served early, same headers
+
+
+@pytest.fixture
+def production_headers(settings):
+    """The production settings' security middleware and headers (HSTS, CSP, …)."""
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(
+        middleware.index("django.middleware.security.SecurityMiddleware") + 1,
+        "portal.security.PortalCSPMiddleware",
+    )
+    settings.MIDDLEWARE = middleware
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'self'"], "frame-ancestors": ["'self'"]}
+    }
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+    settings.SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+    settings.X_FRAME_OPTIONS = "DENY"
+
+
+@pytest.fixture
+def session_middleware_runs(monkeypatch):
+    """How many requests the session middleware has looked at."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    runs = []
+    process_request = SessionMiddleware.process_request
+
+    def counted(self, request):
+        runs.append(request.path)
+        return process_request(self, request)
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", counted)
+    return runs
+
+
+def test_a_kept_page_is_answered_before_sessions_with_the_headers_of_a_rendered_one(
+    production_headers, session_middleware_runs
+):
+    session = published(SessionPageFactory(title="Atelier haies"))
+    # The site's settings rows are created by the first request that reads them: a change.
+    Client().get("/")
+    TrainingSettings.for_site(Site.objects.get(is_default_site=True))
+    rendered = Client().get(session.url, secure=True)
+    Client().get(session.url)  # over plain HTTP: kept apart, without HSTS
+    runs = len(session_middleware_runs)
+    kept_secure = Client().get(session.url, secure=True)
+    kept, queries = get(Client(), session.url)
+
+    assert len(session_middleware_runs) == runs  # neither went through sessions
+    assert queries <= 2  # the cache's reads at most
+    assert kept_secure.content == rendered.content
+    assert dict(kept_secure.headers) == dict(rendered.headers)
+    for header in (
+        "Content-Security-Policy",
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "ETag",
+    ):
+        assert header in kept_secure, header
+    assert "Strict-Transport-Security" not in kept
+    assert kept["Content-Security-Policy"] == rendered["Content-Security-Policy"]
+
+
+def test_a_member_with_a_session_still_goes_through_authentication(session_middleware_runs):
+    session = published(SessionPageFactory())
+    person = session_member(session)
+    registration_create(session=session, user=person)
+    Client().get(session.url)  # kept for visitors
+    member = Client()
+    member.force_login(person)
+    runs = len(session_middleware_runs)
+    mine = member.get(session.url)
+    assert len(session_middleware_runs) == runs + 1
+    assert "Vous êtes inscrit·e" in mine.text
+    assert "private" in mine["Cache-Control"]
+
+
+# ----------------------------------------------------------------------- frontend cache purge
+
+
+@pytest.fixture
+def purged(settings):
+    """A CDN's purge endpoint on localhost, and the (Host, path) of each PURGE it received."""
+    received = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_PURGE(self):
+            received.append((self.headers["Host"], self.path))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    port = int(os.environ.get("PORTAIL_TEST_PURGE_PORT", "0"))
+    server = ThreadingHTTPServer(("127.0.0.1", port), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    # What installing wagtail.contrib.frontend_cache does (its ready()), undone afterwards.
+    from wagtail.contrib.frontend_cache import signal_handlers
+
+    signal_handlers.register_signal_handlers()
+    settings.WAGTAILFRONTENDCACHE = {
+        "cdn": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_address[1]}",
+        }
+    }
+    yield received
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            page_published.disconnect(signal_handlers.page_published_signal_handler, model)
+            page_unpublished.disconnect(signal_handlers.page_unpublished_signal_handler, model)
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_cdn_forgets_a_session_when_a_seat_is_taken_or_freed_and_when_it_is_published(
+    purged, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        session = published(SessionPageFactory(capacity=3))
+    site = session.get_site()
+    page = (site.hostname, urlsplit(session.get_full_url()).path)
+    api = (site.hostname, f"/api/catalogue/{session.pk}/")
+    assert page in purged
+
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = registration_create(session=session, user=session_member(session))
+    assert set(purged) == {page, api}
+
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=registration, by=registration.user)
+    assert set(purged) == {page, api}
+
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        session.unpublish()
+    assert page in purged

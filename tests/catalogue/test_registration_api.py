@@ -47,6 +47,18 @@ def test_register_confirmed_then_waiting_when_full(django_capture_on_commit_call
     assert len(emails_to(first)) == 1 and len(emails_to(second)) == 1
 
 
+def test_the_rank_answered_on_registering_is_the_one_the_list_gives_later():
+    session = SessionPageFactory(capacity=1)
+    people = [member(year_of(session)) for _ in range(4)]
+    answered = [register(client_for(person), session).json() for person in people]
+    assert [a["waiting_rank"] for a in answered] == [None, 1, 2, 3]
+    # A place freed ahead moves the others up; a newcomer is still last.
+    Registration.objects.get(pk=answered[1]["id"]).delete()
+    latecomer = member(year_of(session))
+    assert register(client_for(latecomer), session).json()["waiting_rank"] == 3
+    assert [Registration.objects.get(pk=a["id"]).waiting_rank() for a in answered[2:]] == [1, 2]
+
+
 def test_refusals_carry_a_code_and_a_french_detail():
     session = SessionPageFactory()
     outsider = client_for(UserFactory())

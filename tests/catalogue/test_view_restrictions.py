@@ -304,3 +304,22 @@ def test_reminders_and_invitations_skip_who_may_not_view(world, committed):
             )
             assert ics.status_code == 403
     assert len(mail.outbox) == sum(2 for p in ("outsider", "insider") if world.person_may_view(p))
+
+
+def test_a_restriction_added_once_none_was_known_is_enforced_at_once(home_page):
+    """Whether any restriction exists is cached; writing one must be seen by the next read,
+    whichever the API and the registration service, and removing it too."""
+    session = SessionPageFactory()
+    outsider = session_member(session)
+    client = Client()
+    client.force_login(outsider)
+    url = f"/api/catalogue/{session.pk}/"
+    assert client.get(url).status_code == 200  # "no restriction anywhere" is now cached
+
+    restriction = _restrict(session, "groups", Group.objects.create(name="Élus du bassin"))
+    assert client.get(url).status_code in (403, 404)
+    answer = client.post(f"{url}registrations/", {}, content_type="application/json")
+    assert answer.status_code == 403 and answer.json()["code"] == "restricted"
+
+    restriction.delete()
+    assert client.get(url).status_code == 200
