@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
 from django.http import HttpRequest, HttpResponse
 from wagtail.models import Page
 
@@ -38,7 +38,9 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Models read from the replica (besides every page type), as ``app_label.model_name``.
 PUBLIC_CONTENT = frozenset(
     {
+        "contenttypes.contenttype",
         "wagtailcore.site",
+        "wagtailcore.pageviewrestriction",
         "wagtailcore.locale",
         "wagtailcore.collection",
         "wagtailimages.image",
@@ -77,7 +79,9 @@ def _setting(name: str, default: float) -> float:
 
 
 def is_public_content(model) -> bool:
-    return issubclass(model, Page) or model._meta.label_lower in PUBLIC_CONTENT
+    # The database cache asks too, with a model of its own that has only these two names.
+    label = f"{model._meta.app_label}.{model._meta.model_name}"
+    return label in PUBLIC_CONTENT or (isinstance(model, type) and issubclass(model, Page))
 
 
 def replica_answers() -> bool:
@@ -120,7 +124,8 @@ class ReplicaRouter:
 
     def db_for_write(self, model, **hints) -> str:
         state = _request.get()
-        if state is not None:
+        # The database cache's writes (its entry is no model) change nothing a person sees.
+        if state is not None and isinstance(model, type) and issubclass(model, models.Model):
             state.wrote = True
         return DEFAULT_DB_ALIAS
 
