@@ -13,7 +13,11 @@ query goes to the replica only when all of these hold:
 - nothing was written earlier in the request, and no transaction is open on the primary (a read
   inside ``atomic()`` must see the transaction's own writes);
 - the replica answers: checked once per request with a short connection timeout; when it does
-  not, it is left alone for ``RETRY_SECONDS`` and every read goes to the primary meanwhile.
+  not, it is left alone for ``RETRY_SECONDS`` and every read goes to the primary meanwhile;
+- the replica has replayed the last write made through the portal (its *fence*: the primary's
+  WAL position after each writing transaction, kept in the shared cache). Otherwise a visitor
+  right after a seat was taken would read the seat as free, and the page cache, whose version
+  that write just changed, would keep it so.
 
 Task workers and management commands never read from the replica: they run outside requests.
 """
@@ -27,7 +31,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.http import HttpRequest, HttpResponse
 from wagtail.models import Page
 
@@ -35,6 +40,7 @@ REPLICA = "replica"
 # A browser that wrote reads from the primary this long (the replica's lag is far below it).
 PIN_COOKIE = "portail_primary"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+FENCE_KEY = "portail:replica:fence"
 # Models read from the replica (besides every page type), as ``app_label.model_name``.
 PUBLIC_CONTENT = frozenset(
     {
@@ -84,24 +90,48 @@ def is_public_content(model) -> bool:
     return label in PUBLIC_CONTENT or (isinstance(model, type) and issubclass(model, Page))
 
 
+def _lsn(position: str) -> int:
+    high, low = position.split("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
+def record_fence() -> None:
+    """Remember the primary's WAL position after a write: a replica that has not replayed it
+    is not read from."""
+    primary = connections[DEFAULT_DB_ALIAS]
+    if primary.vendor != "postgresql":
+        return
+    with primary.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        (position,) = cursor.fetchone()
+    kept = cache.get(FENCE_KEY)
+    if kept is None or _lsn(kept) < _lsn(position):
+        cache.set(FENCE_KEY, position, timeout=24 * 3600)
+
+
 def replica_answers() -> bool:
-    """Whether the replica's connection works, a short connection timeout at most; a replica
-    that did not is not asked again for ``RETRY_SECONDS``."""
+    """Whether the replica's connection works (a short connection timeout at most) and it has
+    replayed the fence. A replica that did not answer is not asked again for
+    ``RETRY_SECONDS``; one that is behind is asked again at the next request."""
     connection = connections[REPLICA]
     now = time.monotonic()
     if now < getattr(connection, "portail_down_until", 0.0):
         return False
+    fence = cache.get(FENCE_KEY)
     try:
         connection.ensure_connection()
-        if not connection.is_usable():
-            raise DatabaseError("the replica's connection is no longer usable")
+        # The driver's own cursor: one round trip, not counted among the request's queries.
+        with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_last_wal_replay_lsn()::text")
+            (replayed,) = cursor.fetchone()
     except DatabaseError as error:
         connection.portail_down_until = now + _setting("RETRY_SECONDS", 5)
         with suppress(DatabaseError):
             connection.close()
         logger.warning("replica unavailable, reading from the primary: %s", error)
         return False
-    return True
+    # ``replayed`` is empty when the server is not a standby (a primary named as replica).
+    return fence is None or replayed is None or _lsn(replayed) >= _lsn(fence)
 
 
 class ReplicaRouter:
@@ -123,10 +153,18 @@ class ReplicaRouter:
         return REPLICA if state.replica_ok else DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints) -> str:
-        state = _request.get()
         # The database cache's writes (its entry is no model) change nothing a person sees.
-        if state is not None and isinstance(model, type) and issubclass(model, models.Model):
+        if not (isinstance(model, type) and issubclass(model, models.Model)):
+            return DEFAULT_DB_ALIAS
+        state = _request.get()
+        if state is not None:
             state.wrote = True
+        primary = connections[DEFAULT_DB_ALIAS]
+        # Once per transaction (Django keeps (savepoints, callback, robust) per on_commit).
+        if primary.in_atomic_block and not any(
+            entry[1] is record_fence for entry in primary.run_on_commit
+        ):
+            transaction.on_commit(record_fence)
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints) -> bool:
@@ -157,6 +195,8 @@ class ReplicaMiddleware:
             response = self.get_response(request)
         finally:
             _request.reset(token)
+        if state.wrote:
+            record_fence()  # writes made outside a transaction
         if state.wrote or request.method not in SAFE_METHODS:
             response.set_cookie(
                 PIN_COOKIE,

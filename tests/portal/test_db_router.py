@@ -94,6 +94,7 @@ def test_a_get_may_use_the_replica_and_pins_nobody():
     assert db_router._request.get() is None  # nothing left for the next request
 
 
+@pytest.mark.django_db  # a request that wrote records the primary's position (PostgreSQL)
 def test_a_post_pins_the_browser_to_the_primary_for_a_few_seconds():
     state, response = middleware_run(RequestFactory().post("/inscription/"))
     assert not state.may_use_replica
@@ -108,6 +109,7 @@ def test_a_post_pins_the_browser_to_the_primary_for_a_few_seconds():
     assert not state.may_use_replica
 
 
+@pytest.mark.django_db
 def test_a_get_that_wrote_pins_the_browser_too():
     def view(request):
         router.db_for_write(Registration)
