@@ -21,12 +21,11 @@ import pytest
 from .services import (
     as_postgres,
     production_env,
+    production_settings,
     python,
     streaming_replica,
     wait_until,
 )
-
-pytestmark = pytest.mark.postgres
 
 HAIES = "Haies et bocage : replanter ensemble"
 MARES = "Mares temporaires : un inventaire participatif"
@@ -64,6 +63,27 @@ def request(client, method, path, **data):
         "mares": MARES in text,
     }
 """
+
+
+def test_production_reads_from_the_replica_only_when_its_url_is_set():
+    names = ["DATABASES", "DATABASE_ROUTERS", "MIDDLEWARE"]
+    url = "postgres://lecture:secret@replica.internal:5432/portail"
+    configured = production_settings(names, DATABASE_REPLICA_URL=url)
+    replica = configured["DATABASES"]["replica"]
+    assert (replica["HOST"], replica["USER"], replica["NAME"]) == (
+        "replica.internal",
+        "lecture",
+        "portail",
+    )
+    assert replica["OPTIONS"]["connect_timeout"] == 2
+    assert replica["TEST"] == {"MIRROR": "default"}
+    assert configured["DATABASE_ROUTERS"] == ["portal.db_router.ReplicaRouter"]
+    assert configured["MIDDLEWARE"][0] == "portal.db_router.ReplicaMiddleware"
+
+    unconfigured = production_settings(names)
+    assert list(unconfigured["DATABASES"]) == ["default"]
+    assert unconfigured["DATABASE_ROUTERS"] == []
+    assert "portal.db_router.ReplicaMiddleware" not in unconfigured["MIDDLEWARE"]
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +162,7 @@ def portal(servers, code: str, **env: str) -> dict:
     return {**json.loads(result), "logs": "\n".join(logs)}
 
 
+@pytest.mark.postgres
 def test_the_replica_streams_what_the_primary_writes(servers):
     primary, replica = servers
     assert primary.sql("SELECT pg_is_in_recovery()") == "f"
@@ -153,6 +174,7 @@ def test_the_replica_streams_what_the_primary_writes(servers):
     )
 
 
+@pytest.mark.postgres
 def test_public_reads_come_from_the_replica(streaming):
     primary, replica = streaming
     replica.sql("SELECT pg_wal_replay_pause()")
@@ -179,6 +201,7 @@ def test_public_reads_come_from_the_replica(streaming):
     assert after["haies"] and after["mares"] and after["replica_queries"] > 0
 
 
+@pytest.mark.postgres
 def test_a_person_who_wrote_reads_from_the_primary(streaming):
     primary, replica = streaming
     replica.sql("SELECT pg_wal_replay_pause()")
@@ -213,6 +236,7 @@ def test_a_person_who_wrote_reads_from_the_primary(streaming):
     assert seen["seen_by_her"]
 
 
+@pytest.mark.postgres
 def test_reads_fall_back_to_the_primary_when_the_replica_stops(streaming):
     primary, replica = streaming
     stop = as_postgres([str(replica.bin / "pg_ctl"), "-D", str(replica.data), "-m", "fast", "stop"])
@@ -258,6 +282,7 @@ def test_reads_fall_back_to_the_primary_when_the_replica_stops(streaming):
     assert seen["restarted"]["replica_queries"] > 0
 
 
+@pytest.mark.postgres
 def test_a_seat_taken_is_never_read_from_a_replica_that_has_not_replayed_it(streaming):
     """The page cache is on: a visitor right after the registration must see the seat taken,
     and what the cache keeps for the new content version with it."""
