@@ -76,7 +76,7 @@ def test_production_reads_from_the_replica_only_when_its_url_is_set():
         "portail",
     )
     assert replica["OPTIONS"]["connect_timeout"] == 2
-    assert replica["TEST"] == {"MIRROR": "default"}
+    assert replica["TEST"]["MIRROR"] == "default"
     assert configured["DATABASE_ROUTERS"] == ["portal.db_router.ReplicaRouter"]
     assert configured["MIDDLEWARE"][0] == "portal.db_router.ReplicaMiddleware"
 
