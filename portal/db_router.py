@@ -164,7 +164,8 @@ class ReplicaRouter:
         if primary.in_atomic_block and not any(
             entry[1] is record_fence for entry in primary.run_on_commit
         ):
-            transaction.on_commit(record_fence)
+            # Robust: the write is committed whatever happens to its fence.
+            transaction.on_commit(record_fence, robust=True)
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints) -> bool:
