@@ -198,7 +198,10 @@ class ReplicaMiddleware:
             _request.reset(token)
         if state.wrote:
             record_fence()  # writes made outside a transaction
-        if state.wrote or request.method not in SAFE_METHODS:
+        # A response a CDN may share (the page cache's) carries no cookie: a GET of a page
+        # that wrote for everyone (an image's first rendition) pins nobody.
+        shared = "public" in response.get("Cache-Control", "")
+        if (state.wrote or request.method not in SAFE_METHODS) and not shared:
             response.set_cookie(
                 PIN_COOKIE,
                 "1",

@@ -119,6 +119,18 @@ def test_a_get_that_wrote_pins_the_browser_too():
     assert PIN_COOKIE in response.cookies
 
 
+@pytest.mark.django_db
+def test_a_response_a_cdn_may_share_carries_no_pin():
+    def view(request):
+        router.db_for_write(Registration)  # say, the first rendition of an image on the page
+        response = HttpResponse("ok")
+        response["Cache-Control"] = "public, max-age=0, s-maxage=60"
+        return response
+
+    response = ReplicaMiddleware(view)(RequestFactory().get("/catalogue/"))
+    assert PIN_COOKIE not in response.cookies
+
+
 def test_the_admin_always_reads_from_the_primary():
     state, _ = middleware_run(RequestFactory().get("/admin/pages/"))
     assert not state.may_use_replica
