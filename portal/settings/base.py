@@ -3,6 +3,8 @@
 Environment variables:
     SECRET_KEY      required outside dev/test
     DATABASE_URL    defaults to a SQLite file beside manage.py
+    DATABASE_REPLICA_URL  a streaming replica of DATABASE_URL: public content is read from it
+                    (portal/db_router.py); DB_REPLICA_CONNECT_TIMEOUT (seconds, default 2)
     ALLOWED_HOSTS   comma-separated
     REDIS_URL       when set, cache and sessions live in Redis
     EMAIL_URL-like  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
@@ -96,6 +98,9 @@ MIDDLEWARE = [
     "catalogue.middleware.AnonymousCacheMiddleware",
 ]
 
+# Paths whose reads always go to the primary (staff see what they just edited).
+PORTAIL_REPLICA_PRIMARY_PATHS = ["/admin/", "/django-admin/"]
+
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
@@ -122,6 +127,22 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    # A replica that does not answer must cost a request little: the router then reads from
+    # the primary. It checks the connection itself, once per request.
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        "connect_timeout": int(os.environ.get("DB_REPLICA_CONNECT_TIMEOUT", "2")),
+    }
+    # Test databases: the replica reads the test database, as it would read the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+    # First: it must see the request before anything reads, and pin its response last.
+    MIDDLEWARE.insert(0, "portal.db_router.ReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -3,6 +3,9 @@ import os
 # Everything base derives from SITE_URL (admin, API, allauth's email links) points at the test
 # client's host.
 os.environ["SITE_URL"] = "http://testserver"
+# The suite reads one database; the replica router runs against a real primary and replica of
+# its own (tests/scaleout/test_replica.py), whatever the shell running the tests says.
+os.environ.pop("DATABASE_REPLICA_URL", None)
 
 from .base import *  # noqa: E402, F403
 

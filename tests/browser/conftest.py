@@ -17,7 +17,6 @@ page still open, are written to ``test-artifacts/screenshots/<test name>/``.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import threading
@@ -26,16 +25,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
-from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 # The member who pays offline, for every journey that starts from there.
 from tests.browser.dues import offline_member  # noqa: F401
 from tests.membership.stripe_fake import FakeStripe
+from tests.migration_rows import restore_migration_rows
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -67,30 +64,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="module", autouse=True)
 def migration_rows(django_db_setup, django_db_blocker) -> None:
-    """Put back the rows the migrations wrote (default site, home page…), as serialized when the
-    test database was created (``serialized_rollback``).
-
-    A transactional test run before may have emptied the tables and let ``post_migrate`` recreate
-    the content types under new ids. Django's own restore would then collide with them, and on
-    empty tables too: it saves the apps' rows in INSTALLED_APPS order (contenttypes late), and a
-    save handler asking for a content type not restored yet creates it under a new id. So: empty
-    tables, content types first.
-    """
+    """Put back the rows the migrations wrote (default site, home page…), whatever the
+    transactional tests before did to them."""
     with django_db_blocker.unblock():
-        call_command(
-            "flush",
-            interactive=False,
-            reset_sequences=False,
-            inhibit_post_migrate=True,
-            verbosity=0,
-        )
-        rows = json.loads(connection._test_serialized_contents)
-        rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
-        ContentType.objects.clear_cache()
-        with transaction.atomic(), connection.constraint_checks_disabled():
-            for row in serializers.deserialize("json", json.dumps(rows)):
-                row.save()
-        ContentType.objects.clear_cache()
+        restore_migration_rows()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -9,6 +9,7 @@ instead, so that CI never passes on a service it did not run.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import secrets
@@ -16,10 +17,12 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,7 +30,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_PORTS = range(6380, 6390)
 HTTP_PORTS = range(8180, 8190)
-POSTGRES_PORTS = range(5440, 5450)
+POSTGRES_PORTS = range(5433, 5440)
 # What production's environment would say about the services; tests set their own.
 SERVICE_VARIABLES = {
     "REDIS_URL",
@@ -188,3 +191,123 @@ def smtp_server() -> Iterator[tuple[int, list]]:
         yield port, received
     finally:
         controller.stop()
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+def postgres_bin() -> Path | None:
+    """Debian's PostgreSQL server programs, the newest version installed."""
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
+    )
+    return Path(found[-1]).parent if found else None
+
+
+def as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL's servers refuse to run as root: as root, run them as the ``postgres`` user."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+@dataclass
+class Cluster:
+    """One PostgreSQL server of ours, its data and socket in a temporary directory."""
+
+    bin: Path
+    data: Path
+    port: int
+
+    def run(self, program: str, *args: str) -> str:
+        result = subprocess.run(
+            as_postgres([str(self.bin / program), *args]), capture_output=True, text=True
+        )
+        assert result.returncode == 0, f"{program} {args}: {result.stdout}{result.stderr}"
+        return result.stdout
+
+    def start(self) -> None:
+        self.run("pg_ctl", "-D", str(self.data), "-l", str(self.data / "server.log"), "-w", "start")
+
+    def stop(self) -> None:
+        self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def sql(self, query: str, database: str = "postgres") -> str:
+        """``query``'s result as psql prints it unaligned, as the superuser."""
+        result = subprocess.run(
+            [
+                str(self.bin / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+            ]
+            + ["-qtAX", "-c", query],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    def url(self, database: str = "portail") -> str:
+        return f"postgres://portail:portail@127.0.0.1:{self.port}/{database}"
+
+
+def _configure(data: Path, port: int) -> None:
+    settings = (
+        f"port = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{data}'\n"
+        # A throw-away server: no need to survive a power cut.
+        "fsync = off\nfull_page_writes = off\nsynchronous_commit = off\n"
+    )
+    with open(data / "postgresql.conf", "a") as conf:
+        conf.write(settings)
+
+
+@contextmanager
+def streaming_replica() -> Iterator[tuple[Cluster, Cluster]]:
+    """A primary and its streaming replica (``pg_basebackup -R``) on localhost; yields both,
+    once the replica streams. Both are trusted on 127.0.0.1 only, and removed afterwards."""
+    binary = postgres_bin()
+    require(binary is not None, "PostgreSQL's server programs (apt-get install postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="portail-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    primary_port = free_port(POSTGRES_PORTS)
+    replica_port = free_port(range(primary_port + 1, POSTGRES_PORTS.stop))
+    primary = Cluster(binary, root / "primary", primary_port)
+    replica = Cluster(binary, root / "replica", replica_port)
+    started: list[Cluster] = []
+    try:
+        primary.run(
+            "initdb", "-D", str(primary.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
+        _configure(primary.data, primary.port)
+        primary.start()
+        started.append(primary)
+        primary.sql("CREATE ROLE portail LOGIN SUPERUSER PASSWORD 'portail'")
+        primary.sql("CREATE DATABASE portail OWNER portail")
+        primary.run(
+            "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+            "-D", str(replica.data), "-R", "-X", "stream", "-c", "fast",
+        )  # fmt: skip
+        _configure(replica.data, replica.port)
+        replica.start()
+        started.append(replica)
+        wait_until(
+            lambda: (
+                primary.sql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")
+                == "1"
+            ),
+            timeout=30,
+            what="the replica streams from the primary",
+        )
+        yield primary, replica
+    finally:
+        for cluster in reversed(started):
+            with suppress(AssertionError):  # already stopped by the test
+                cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,8 +1,13 @@
 """A real task worker: ``manage.py db_worker`` runs beside the test with production's settings,
-claims the tasks the portal queued in the database, delivers their emails over SMTP, and stops
-cleanly when told to."""
+claims the tasks the portal queued in the database, delivers their emails (a registration's
+confirmation, a payment's receipt) over SMTP, and stops cleanly when told to.
 
-import os
+The tests are transactional (the worker sees committed rows only) and run in any order in the
+suite: the rows the migrations wrote are put back first (``restore_migration_rows``), whatever
+the transactional tests before them emptied.
+"""
+
+import datetime as dt
 import signal
 import subprocess
 import sys
@@ -12,25 +17,31 @@ from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from catalogue.registrations.services import registration_create
+from membership.models import CotisationStatus, PaymentStatus
+from membership.services import payment_succeeded
 from tests.catalogue.factories import SessionPageFactory
 from tests.catalogue.registration_helpers import session_member
+from tests.membership.factories import CotisationFactory, PaymentFactory, UserFactory
+from tests.migration_rows import restore_migration_rows
 
 from .services import ROOT, production_env, smtp_server, wait_until
 
 # Two processes see the same rows only once they are committed, on a database server.
 pytestmark = [
     pytest.mark.postgres,
-    # Serialized rollback puts back what migrations created (the site, its root page) for the
-    # tests that follow.
+    # Serialized, so that the migrations' rows can be put back before (``migration_rows``) and
+    # after these tests.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    # Passes run alone (`pytest tests/scaleout/test_worker.py` on PostgreSQL). In the whole suite
-    # the transactional tests before it flush the database, and restoring its serialized rows
-    # then collides with the content types the flush re-created: to be made order-proof.
-    pytest.mark.skipif(
-        os.environ.get("PORTAIL_WORKER_TEST") != "1",
-        reason="run alone with PORTAIL_WORKER_TEST=1 until it no longer depends on test order",
-    ),
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def migration_rows(django_db_setup, django_db_blocker):
+    """The default site and its home page, as after ``migrate``, put back before Django's own
+    restore (which, after the flush of a transactional test, would collide with the content
+    types ``post_migrate`` recreated under new ids)."""
+    with django_db_blocker.unblock():
+        restore_migration_rows()
 
 
 def database_url() -> str:
@@ -107,4 +118,31 @@ def test_the_worker_delivers_a_registrations_confirmation(worker):
         ).exists(),
         timeout=30,
         what="email task marked successful",
+    )
+
+
+def test_the_worker_delivers_a_payments_receipt(worker):
+    user = UserFactory(email="tresoriere@example.org")
+    cotisation = CotisationFactory(user=user, year=2026, status=CotisationStatus.PENDING)
+    payment = PaymentFactory(cotisation=cotisation, status=PaymentStatus.PENDING)
+    with transaction.atomic():
+        receipt = payment_succeeded(
+            payment=payment, paid_at=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
+        )
+    assert DBTaskResult.objects.filter(args_kwargs__args=[receipt.pk]).exists()
+
+    [message] = wait_until(lambda: to(worker, user.email), timeout=60, what="receipt email")
+
+    assert message["From"].addresses[0].addr_spec == "noreply@portail.example.org"
+    [pdf] = [
+        part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"
+    ]
+    assert pdf.get_filename() == f"recu-{receipt.display_number}.pdf"
+    assert pdf.get_content().startswith(b"%PDF")
+    wait_until(
+        lambda: DBTaskResult.objects.filter(
+            task_path="membership.emails.send_receipt_email", status="SUCCESSFUL"
+        ).exists(),
+        timeout=30,
+        what="receipt task marked successful",
     )
