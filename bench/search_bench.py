@@ -399,6 +399,7 @@ def index_pages(index: CatalogueIndexPage) -> None:
             WHERE length(title) > 0
             """
         )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks while indexing
         for _name, definition in indexes:
             cursor.execute(definition)
 
