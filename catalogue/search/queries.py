@@ -340,9 +340,11 @@ def _search_in_database(
     content_types = list(get_descendants_content_types_pks(CatalogueItemPage))
     # ``+ 0``: the content type is checked on the rows the text index finds, never read from
     # its own index (which would make PostgreSQL check every entry's vectors instead).
+    # Facets and the total count the best ``MAX_MATCHES`` matches, as before and as search
+    # servers do (their default result window).
     matched_ids = (
         "SELECT e.object_id::integer FROM wagtailsearch_indexentry e "  # noqa: S608
-        f"WHERE e.content_type_id + 0 = ANY(%s) AND {matches}"
+        f"WHERE e.content_type_id + 0 = ANY(%s) AND {matches} ORDER BY {ranking} LIMIT %s"
     )
     items = viewable_items(request)
 
@@ -365,7 +367,9 @@ def _search_in_database(
             links = model.objects.filter(**{f"{name}__slug": getattr(filters, name)})
             flags[f"in_{name}"] = Q(pk__in=links.values("catalogueitempage_id"))
     rows = (
-        items.filter(pk__in=RawSQL(matched_ids, (content_types, *match_params)))
+        items.filter(
+            pk__in=RawSQL(matched_ids, (content_types, *match_params, *ranking_params, MAX_MATCHES))
+        )
         .annotate(
             **{
                 key: ExpressionWrapper(value, output_field=BooleanField())
