@@ -340,11 +340,12 @@ def _search_in_database(
     content_types = list(get_descendants_content_types_pks(CatalogueItemPage))
     # ``+ 0``: the content type is checked on the rows the text index finds, never read from
     # its own index (which would make PostgreSQL check every entry's vectors instead).
-    # Facets and the total count the best ``MAX_MATCHES`` matches, as before and as search
-    # servers do (their default result window).
+    # The total and the facets are exact up to ``MAX_MATCHES`` matches and stop there, as a
+    # search server's total does: a common word of a large catalogue does not make every
+    # search read all its matches' rows.
     matched_ids = (
         "SELECT e.object_id::integer FROM wagtailsearch_indexentry e "  # noqa: S608
-        f"WHERE e.content_type_id + 0 = ANY(%s) AND {matches} ORDER BY {ranking} LIMIT %s"
+        f"WHERE e.content_type_id + 0 = ANY(%s) AND {matches} LIMIT %s"
     )
     items = viewable_items(request)
 
@@ -367,9 +368,7 @@ def _search_in_database(
             links = model.objects.filter(**{f"{name}__slug": getattr(filters, name)})
             flags[f"in_{name}"] = Q(pk__in=links.values("catalogueitempage_id"))
     rows = (
-        items.filter(
-            pk__in=RawSQL(matched_ids, (content_types, *match_params, *ranking_params, MAX_MATCHES))
-        )
+        items.filter(pk__in=RawSQL(matched_ids, (content_types, *match_params, MAX_MATCHES)))
         .annotate(
             **{
                 key: ExpressionWrapper(value, output_field=BooleanField())
