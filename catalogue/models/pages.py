@@ -180,7 +180,9 @@ class CatalogueItemQuerySet(PageQuerySet):
         """Items whose registration (or application) can be made now, as their pages say
         (``registration_state``): a session until its first date starts (a pick-one session
         until its last date starts), a call until its first meeting."""
-        now = now or timezone.now()
+        return self.filter(self._open_q(now or timezone.now()))
+
+    def _open_q(self, now):
         today = timezone.localdate(now)
         prefix = self._session_path()
         # A session opens until its first date starts; a pick-one session until its last.
@@ -194,14 +196,10 @@ class CatalogueItemQuerySet(PageQuerySet):
                 | Q(workinggroupcallpage__first_meeting__gte=today)
             )
         return (
-            self.filter(
-                registration_mode__in=RegistrationMode.taking_registrations(),
-            )
-            .filter(
-                Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now),
-                Q(registration_deadline__isnull=True) | Q(registration_deadline__gte=today),
-            )
-            .filter(session_open)
+            Q(registration_mode__in=RegistrationMode.taking_registrations())
+            & (Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
+            & (Q(registration_deadline__isnull=True) | Q(registration_deadline__gte=today))
+            & session_open
         )
 
     def for_cards(self):

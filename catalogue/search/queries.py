@@ -1,20 +1,25 @@
 """Searching the catalogue: query cleaning, filters, facet counts, autocomplete.
 
-Shared by the search page and the search API. The full-text match runs once and gives the
-ranked ids of every matching live item (at most ``MAX_MATCHES``); the catalogue's filters and
-the facet counts are then plain SQL on those ids, whatever the search backend.
+Shared by the search page and the search API. On PostgreSQL with the portal's backend, the
+database does it all: one statement counts the results and every facet value over the matches,
+another reads the page of ranked ids from the index (``_search_in_database``). With another
+backend (SQLite, a search server), the full-text match gives the ranked ids of every matching
+live item (at most ``MAX_MATCHES``) and the filters and facet counts are plain SQL on those ids.
 """
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
+from modelsearch.utils import get_descendants_content_types_pks
+from wagtail.search.backends import get_search_backend
 
 from ..filters import ITEM_TYPE_LABELS, WHEN_CHOICES, filter_catalogue, item_types
 from ..models import (
@@ -142,11 +147,39 @@ class FacetValue:
     selected: bool
 
 
+class RankedIds(Sequence):
+    """Every result's id, best first, read a slice at a time: ``ids[20:40]`` is one query."""
+
+    def __init__(self, count: int, read: Callable[[int, int], list[int]]):
+        self._count, self._read = count, read
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, list | tuple | Sequence) else False
+
+    __hash__ = None
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._count)
+            if step != 1:
+                raise ValueError("step not supported")
+            return self._read(start, stop - start) if stop > start else []
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        return self._read(index % self._count, 1)[0]
+
+
 @dataclass
 class SearchOutcome:
     query: str
     count: int
-    ids: list[int] = field(default_factory=list)  # every result, best first
+    ids: Sequence[int] = field(default_factory=list)  # every result, best first
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
 
 
@@ -181,6 +214,8 @@ def search_catalogue(
     query = clean_query(raw_query)
     if not query:
         return SearchOutcome(query="", count=0)
+    if _searches_in_database():
+        return _search_in_database(query, filters, now=now, request=request)
     ranked = _matching_ids(query, request)
     matches = CatalogueItemPage.objects.filter(_among(ranked))
 
@@ -277,6 +312,188 @@ def facet_counts(matches: QuerySet, filters: Filters, *, now) -> dict[str, list[
             for slug, label in model.objects.values_list("slug", "name")
         ]
     return {name: facets[name] for name in FILTER_NAMES}
+
+
+def _searches_in_database() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    from .backends.postgres import FrenchPostgresSearchBackend
+
+    return isinstance(get_search_backend(), FrenchPostgresSearchBackend)
+
+
+def _search_in_database(
+    query: str, filters: Filters, *, now, request: HttpRequest | None
+) -> SearchOutcome:
+    """Count, facets and ranked ids of a search on PostgreSQL, in two statements.
+
+    The facet statement reads the matches once, with one boolean or value per filter, and
+    counts every facet value in one pass (``count(*) FILTER``), themes and audiences grouped
+    over their link tables; the ids are then read a page at a time in ranking order, from the
+    RUM index when there is one (``backends/postgres.py``).
+    """
+    from .backends.postgres import match_sql
+
+    backend = get_search_backend()
+    matches, ranking, match_params = match_sql(backend.config, query)
+    ranking_params = match_params * ranking.count("plainto_tsquery")
+    content_types = list(get_descendants_content_types_pks(CatalogueItemPage))
+    # ``+ 0``: the content type is checked on the rows the text index finds, never read from
+    # its own index (which would make PostgreSQL check every entry's vectors instead).
+    # The total and the facets are exact up to ``MAX_MATCHES`` matches and stop there, as a
+    # search server's total does: a common word of a large catalogue does not make every
+    # search read all its matches' rows.
+    matched_ids = (
+        "SELECT e.object_id::integer FROM wagtailsearch_indexentry e "  # noqa: S608
+        f"WHERE e.content_type_id + 0 = ANY(%s) AND {matches} LIMIT %s"
+    )
+    items = viewable_items(request)
+
+    # One row per match with what each filter looks at.
+    anyone = CatalogueItemPage.objects.all()
+    flags = {
+        "ct": F("content_type_id"),
+        "fmt": F("sessionpage__format"),
+        "members": Q(registration_mode=RegistrationMode.MEMBERS),
+        "upcoming": anyone._upcoming_q(now),
+        "past": anyone._past_q(now),
+        "open": anyone._open_q(now),
+    }
+    through = {
+        "theme": CatalogueItemPage.themes.through,
+        "audience": CatalogueItemPage.audiences.through,
+    }
+    for name, model in through.items():
+        if getattr(filters, name):
+            links = model.objects.filter(**{f"{name}__slug": getattr(filters, name)})
+            flags[f"in_{name}"] = Q(pk__in=links.values("catalogueitempage_id"))
+    rows = (
+        items.filter(pk__in=RawSQL(matched_ids, (content_types, *match_params, MAX_MATCHES)))
+        .annotate(
+            **{
+                key: ExpressionWrapper(value, output_field=BooleanField())
+                if isinstance(value, Q)
+                else value
+                for key, value in flags.items()
+            }
+        )
+        .values("pk", *flags)
+        .order_by()
+    )
+    rows_sql, rows_params = rows.query.sql_with_params()
+
+    item_types_ct = ContentType.objects.get_for_models(*item_types().values())
+    type_ct = {name: item_types_ct[model].pk for name, model in item_types().items()}
+    # The SQL condition of each active filter, on the columns above.
+    active: dict[str, tuple[str, list]] = {}
+    if filters.type:
+        active["type"] = ("m.ct = %s", [type_ct[filters.type]])
+    for name in ("theme", "audience"):
+        if getattr(filters, name):
+            active[name] = (f"m.in_{name} IS TRUE", [])
+    if filters.format:
+        active["format"] = ("m.fmt = %s", [filters.format])
+    if filters.when in ("upcoming", "past"):
+        active["when"] = (f"m.{filters.when} IS TRUE", [])
+    if filters.open is not None:
+        active["open"] = ("m.open IS TRUE" if filters.open else "m.open IS NOT TRUE", [])
+    if filters.cotisation is not None:
+        active["cotisation"] = (
+            "m.members IS TRUE" if filters.cotisation else "m.members IS NOT TRUE",
+            [],
+        )
+
+    def where(without: str | None, condition: str = "TRUE", params=()) -> tuple[str, list]:
+        parts = [sql for name, (sql, _p) in active.items() if name != without]
+        values = [v for name, (_s, p) in active.items() if name != without for v in p]
+        return " AND ".join([*parts, condition]), [*values, *params]
+
+    conditions: dict[str, list[tuple[str, str, str, list]]] = {
+        "type": [
+            (name, ITEM_TYPE_LABELS[name], "m.ct = %s", [type_ct[name]]) for name in item_types()
+        ],
+        "format": [(value, label, "m.fmt = %s", [value]) for value, label in SessionFormat.choices],
+        "when": [(value, label, f"m.{value} IS TRUE", []) for value, label in WHEN_CHOICES],
+        "open": [("true", "Inscriptions ouvertes", "m.open IS TRUE", [])],
+        "cotisation": [
+            ("true", "Réservé aux adhérents", "m.members IS TRUE", []),
+            ("false", "Sans cotisation", "m.members IS NOT TRUE", []),
+        ],
+    }
+    counts_sql, counts_params = [], []
+    total, total_params = where(None)
+    counts_sql.append(f"count(*) FILTER (WHERE {total})")
+    counts_params += total_params
+    for name, values in conditions.items():
+        for _value, _label, condition, params in values:
+            sql, sql_params = where(name, condition, params)
+            counts_sql.append(f"count(*) FILTER (WHERE {sql})")
+            counts_params += sql_params
+    statement = [
+        f"WITH m(id, {', '.join(flags)}) AS ({rows_sql}) "
+        f"SELECT NULL, NULL, ARRAY[{', '.join(counts_sql)}] FROM m"
+    ]
+    params = [*rows_params, *counts_params]
+    for name, model in through.items():
+        column = f"{name}_id"
+        sql, sql_params = where(name)
+        statement.append(
+            f"SELECT '{name}', l.{column}, ARRAY[count(*)] FROM m "  # noqa: S608
+            f"JOIN {model._meta.db_table} l ON l.catalogueitempage_id = m.id "
+            f"WHERE {sql} GROUP BY l.{column}"
+        )
+        params += sql_params
+    # PostgreSQL does not count the cost of reading each row's vectors back from TOAST: for a
+    # common word it would check every entry's vectors (a sequential scan) rather than take
+    # the matches from the text index. Only for this statement.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(" UNION ALL ".join(statement), params)
+        results = cursor.fetchall()
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+
+    scalar = next(counts for facet, _value, counts in results if facet is None)
+    grouped = {(facet, value): counts[0] for facet, value, counts in results if facet}
+    selected = {
+        "type": filters.type,
+        "format": filters.format,
+        "when": filters.when,
+        "open": None if filters.open is None else str(filters.open).lower(),
+        "cotisation": None if filters.cotisation is None else str(filters.cotisation).lower(),
+    }
+    facets: dict[str, list[FacetValue]] = {}
+    position = 1
+    for name, values in conditions.items():
+        facets[name] = []
+        for value, label, _condition, _params in values:
+            facets[name].append(FacetValue(value, label, scalar[position], selected[name] == value))
+            position += 1
+    for name, model in (("theme", Theme), ("audience", Audience)):
+        facets[name] = [
+            FacetValue(slug, label, grouped.get((name, pk), 0), getattr(filters, name) == slug)
+            for pk, slug, label in model.objects.values_list("pk", "slug", "name")
+        ]
+
+    narrowed = filter_catalogue(items, now=now, **filters.as_kwargs()).values("pk").order_by()
+    narrowed_sql, narrowed_params = narrowed.query.sql_with_params()
+
+    def read(offset: int, limit: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.object_id::integer "  # noqa: S608
+                "FROM wagtailsearch_indexentry e WHERE e.content_type_id + 0 = ANY(%s) "
+                f"AND {matches} AND e.object_id::integer IN ({narrowed_sql}) "
+                f"ORDER BY {ranking} LIMIT %s OFFSET %s",
+                [content_types, *match_params, *narrowed_params, *ranking_params, limit, offset],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+    return SearchOutcome(
+        query=query,
+        count=scalar[0],
+        ids=RankedIds(scalar[0], read),
+        facets={name: facets[name] for name in FILTER_NAMES},
+    )
 
 
 def autocomplete_catalogue(

@@ -48,3 +48,50 @@ class FrenchPostgresSearchBackend(PostgresSearchBackend):
     def __init__(self, params):
         super().__init__(params)
         self.autocomplete_config = params.get("AUTOCOMPLETE_CONFIG", "simple")
+
+
+# --------------------------------------------------------------------------- ranked search
+
+RANKED_INDEX = "search_indexentry_title_body_rum"  # catalogue/migrations/0010
+_ranked_index: dict[tuple[str, str], bool] = {}
+
+
+def ranked_index_available(connection) -> bool:
+    """Whether the RUM index of ``catalogue/migrations/0010`` exists (looked up once a process)."""
+    key = (connection.alias, connection.settings_dict["NAME"])
+    if key not in _ranked_index:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [RANKED_INDEX])
+            _ranked_index[key] = cursor.fetchone()[0]
+    return _ranked_index[key]
+
+
+def forget_ranked_index() -> None:
+    """Look the index up again (after a migration created or dropped it)."""
+    _ranked_index.clear()
+
+
+def match_sql(config: str, words: str) -> tuple[str, str, list]:
+    """SQL matching the index entries (alias ``e``) on ``words``, all of them (AND).
+
+    Returns the match condition and the ranking ``ORDER BY`` (best first), each to be given
+    ``params`` once. With the RUM index, the ranking is its distance operator, which the index
+    returns in order; otherwise Wagtail's own ranking (``ts_rank`` of title and body,
+    weighted), computed for every match. The query is written inline, not read from a
+    common table expression, so that the planner sees a constant and uses the indexes.
+    """
+    from django.db import connection
+    from modelsearch.backends.database.postgres.weights import get_sql_weights
+
+    vector = "(e.title || e.body)"
+    query = "plainto_tsquery(%s::regconfig, %s)"
+    if ranked_index_available(connection):
+        # The distance alone: a second key would make PostgreSQL sort every match again.
+        order = f"{vector} <=> {query}"
+    else:
+        weights = get_sql_weights()
+        order = (
+            f"ts_rank('{weights}'::float4[], e.title, {query}) * e.title_norm "
+            f"+ ts_rank('{weights}'::float4[], e.body, {query}) DESC, e.object_id::integer DESC"
+        )
+    return f"{vector} @@ {query}", order, [config, words]
