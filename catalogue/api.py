@@ -23,7 +23,7 @@ from .models import (
     viewable_items,
 )
 from .preview_api import router as preview_router
-from .queries import ORDERINGS, load_items, ordered
+from .queries import ORDERINGS, listing_rows, load_items, ordered
 from .schemas import (
     CatalogueItemDetailOut,
     CatalogueListOut,
@@ -31,7 +31,7 @@ from .schemas import (
     ItemType,
     ValidationErrorOut,
     serialize_detail,
-    serialize_items,
+    serialize_rows,
 )
 
 router = Router(tags=["catalogue"])
@@ -156,10 +156,10 @@ def list_catalogue(
         )
     now = timezone.now()
     items = ordered(filters.apply(viewable_items(request), now=now), filters.ordering)
-    pages = load_items(items[offset : offset + limit])
+    rows = listing_rows(items, offset=offset, limit=limit)
     return {
         "count": _count(request, filters, items),
-        "items": serialize_items(pages, request=request, now=now),
+        "items": serialize_rows(rows, request=request, now=now),
     }
 
 

@@ -3,15 +3,27 @@
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from wagtail.fields import RichTextField, StreamField
 
 from .models import (
     ApplicationQuestion,
     CatalogueItemPage,
+    Registration,
+    RegistrationStatus,
     RelatedSession,
     ResourceArticlePage,
+    SessionOccurrence,
     SessionPage,
     SessionSpeaker,
     WorkingGroupCallPage,
@@ -118,3 +130,82 @@ def load_items(
     # Themes and audiences live on the shared parent table: one query each for every type.
     prefetch_related_objects(items, "themes", "audiences")
     return items
+
+
+# --------------------------------------------------------------------------- listing rows
+
+# What a listing card shows, read as columns: the shared item's, then each type's own.
+CARD_COLUMNS = (
+    "pk",
+    "content_type_id",
+    "title",
+    "url_path",
+    "lead",
+    "registration_mode",
+    "registration_url",
+    "registration_opens_at",
+    "registration_deadline",
+    "fee_note",
+    "first_published_at",
+    "sessionpage__kind",
+    "sessionpage__format",
+    "sessionpage__venue_name",
+    "sessionpage__venue_town",
+    "sessionpage__capacity",
+    "sessionpage__attendance_mode",
+    "workinggroupcallpage__first_meeting",
+    "workinggroupcallpage__meeting_place",
+    "resourcearticlepage__date",
+)
+
+
+def listing_rows(queryset: QuerySet, *, offset: int = 0, limit: int | None = None) -> list[dict]:
+    """The cards of ``queryset[offset:offset + limit]`` as rows, in its order, without building
+    pages: one query for the cards' columns with their confirmed seats, one each for the
+    sessions' dates, the themes and the audiences, whatever the number of items.
+
+    Each row has ``CARD_COLUMNS`` plus ``model`` (the item's page model), ``confirmed_count``,
+    ``occurrences`` (``(id, start, end, label)`` in time order), ``themes`` and ``audiences``
+    (``(slug, name)`` by name). Items of other page types are left out, as in ``load_items``.
+    """
+    models = {ContentType.objects.get_for_model(model).pk: model for model in ITEM_MODELS}
+    confirmed = (
+        Registration.objects.filter(session_id=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = queryset.annotate(confirmed_count=Coalesce(Subquery(confirmed), 0)).values(
+        *CARD_COLUMNS, "confirmed_count"
+    )
+    end = None if limit is None else offset + limit
+    rows = [row for row in rows[offset:end] if row["content_type_id"] in models]
+    by_pk = {}
+    for row in rows:
+        row["model"] = models[row["content_type_id"]]
+        row["occurrences"], row["themes"], row["audiences"] = [], [], []
+        by_pk[row["pk"]] = row
+    if not rows:
+        return rows
+    sessions = [pk for pk, row in by_pk.items() if row["model"] is SessionPage]
+    if sessions:
+        occurrences = (
+            SessionOccurrence.objects.filter(session_id__in=sessions)
+            .order_by("session_id", "start", "sort_order", "pk")
+            .values_list("session_id", "pk", "start", "end", "label")
+        )
+        for session_id, *occurrence in occurrences:
+            by_pk[session_id]["occurrences"].append(tuple(occurrence))
+    for name, through, column in (
+        ("themes", CatalogueItemPage.themes.through, "theme"),
+        ("audiences", CatalogueItemPage.audiences.through, "audience"),
+    ):
+        links = (
+            through.objects.filter(catalogueitempage_id__in=list(by_pk))
+            .order_by(f"{column}__name", f"{column}_id")
+            .values_list("catalogueitempage_id", f"{column}__slug", f"{column}__name")
+        )
+        for item_id, slug, label in links:
+            by_pk[item_id][name].append((slug, label))
+    return rows

@@ -83,6 +83,100 @@ def paris_tz():
     return timezone.get_default_timezone()
 
 
+def deadline_end(deadline: dt.date | None) -> dt.datetime | None:
+    """End of a deadline day, Europe/Paris."""
+    if deadline is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(deadline, dt.time(23, 59, 59)), paris_tz())
+
+
+# The registration states of cards and pages, from an item's values: pages call them with their
+# fields, the API's listing with its rows (``catalogue.queries.listing_rows``).
+
+
+def session_registration_state(
+    *,
+    now: dt.datetime,
+    mode: str,
+    opens_at: dt.datetime | None,
+    deadline: dt.date | None,
+    ends_at: dt.datetime | None,
+    last_start: dt.datetime | None,
+    seats_left,
+) -> str:
+    """One of: past, none, external, not_open, closed, full, open. ``seats_left`` is called
+    only when the seats decide."""
+    if ends_at is not None and ends_at < now:
+        return "past"
+    if mode == RegistrationMode.NONE:
+        return "none"
+    if opens_at and now < opens_at:
+        return "not_open"
+    closes_at = deadline_end(deadline)
+    if (closes_at and now > closes_at) or (last_start and now >= last_start):
+        return "closed"
+    if mode == RegistrationMode.EXTERNAL:
+        return "external"
+    if seats_left() == 0:
+        return "full"
+    return "open"
+
+
+def fee_rule(mode: str, fee_note: str) -> str:
+    """What taking part costs, as a card says it."""
+    if mode == RegistrationMode.MEMBERS:
+        return "Participation soumise à la cotisation annuelle"
+    if mode == RegistrationMode.NONE:
+        return fee_note
+    return fee_note or "Participation non soumise à cotisation"
+
+
+def place_label(format: str, *, venue_name: str, venue_town: str) -> str:
+    """Where a session takes place, as a card says it."""
+    if format == SessionFormat.ONLINE:
+        return "En ligne"
+    place = ", ".join(part for part in (venue_name, venue_town) if part)
+    if format == SessionFormat.HYBRID:
+        return f"{place} et en ligne" if place else "Hybride"
+    return place
+
+
+def session_seats_left(*, capacity: int, attendance_mode: str, dates: int, confirmed: int) -> int:
+    """Seats left of a session with a capacity: pick-one sessions offer it on each date."""
+    dates = dates if attendance_mode == AttendanceMode.ONE_DATE else 1
+    return max(capacity * max(dates, 1) - confirmed, 0)
+
+
+def call_is_past(now: dt.datetime, *, deadline: dt.date | None, first_meeting: dt.date | None):
+    dates = [d for d in (deadline, first_meeting) if d]
+    return bool(dates) and max(dates) < timezone.localdate(now)
+
+
+def call_registration_state(
+    *,
+    now: dt.datetime,
+    mode: str,
+    opens_at: dt.datetime | None,
+    deadline: dt.date | None,
+    first_meeting: dt.date | None,
+) -> str:
+    """A call's state: as a session's, without seats; closed after its first meeting."""
+    if call_is_past(now, deadline=deadline, first_meeting=first_meeting):
+        return "past"
+    if mode == RegistrationMode.NONE:
+        return "none"
+    if opens_at and now < opens_at:
+        return "not_open"
+    closes_at = deadline_end(deadline)
+    if closes_at and now > closes_at:
+        return "closed"
+    if first_meeting and timezone.localdate(now) > first_meeting:
+        return "closed"
+    if mode == RegistrationMode.EXTERNAL:
+        return "external"
+    return "open"
+
+
 class CatalogueItemQuerySet(PageQuerySet):
     def refresh_listing_keys(self) -> int:
         """Store the listings' sort keys of these items from their dates, as they are saved now:
@@ -405,11 +499,7 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
 
     @property
     def fee_rule(self):
-        if self.cotisation_required:
-            return "Participation soumise à la cotisation annuelle"
-        if self.registration_mode == RegistrationMode.NONE:
-            return self.fee_note
-        return self.fee_note or "Participation non soumise à cotisation"
+        return fee_rule(self.registration_mode, self.fee_note)
 
     @property
     def kind_label(self):
@@ -426,10 +516,7 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
 
     def registration_closes_at(self):
         """End of the deadline day, Europe/Paris."""
-        if self.registration_deadline is None:
-            return None
-        end_of_day = dt.datetime.combine(self.registration_deadline, dt.time(23, 59, 59))
-        return timezone.make_aware(end_of_day, paris_tz())
+        return deadline_end(self.registration_deadline)
 
 
 class SessionPage(CatalogueItemPage):
@@ -758,12 +845,7 @@ class SessionPage(CatalogueItemPage):
 
     @property
     def place_label(self):
-        if self.format == SessionFormat.ONLINE:
-            return "En ligne"
-        place = ", ".join(part for part in (self.venue_name, self.venue_town) if part)
-        if self.format == SessionFormat.HYBRID:
-            return f"{place} et en ligne" if place else "Hybride"
-        return place
+        return place_label(self.format, venue_name=self.venue_name, venue_town=self.venue_town)
 
     @cached_property
     def confirmed_count(self):
@@ -775,30 +857,24 @@ class SessionPage(CatalogueItemPage):
     def seats_left(self):
         if self.capacity is None:
             return None
-        # Pick-one sessions offer ``capacity`` seats on each date.
-        dates = (
-            len(self.sorted_occurrences) if self.attendance_mode == AttendanceMode.ONE_DATE else 1
+        return session_seats_left(
+            capacity=self.capacity,
+            attendance_mode=self.attendance_mode,
+            dates=len(self.sorted_occurrences),
+            confirmed=self.confirmed_count,
         )
-        return max(self.capacity * max(dates, 1) - self.confirmed_count, 0)
 
     def registration_state(self, now=None):
         """One of: past, none, external, not_open, closed, full, open."""
-        now = now or timezone.now()
-        if self.is_past(now):
-            return "past"
-        if self.registration_mode == RegistrationMode.NONE:
-            return "none"
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return "not_open"
-        closes_at = self.registration_closes_at()
-        starts_at = self.last_registration_start
-        if (closes_at and now > closes_at) or (starts_at and now >= starts_at):
-            return "closed"
-        if self.registration_mode == RegistrationMode.EXTERNAL:
-            return "external"
-        if self.seats_left() == 0:
-            return "full"
-        return "open"
+        return session_registration_state(
+            now=now or timezone.now(),
+            mode=self.registration_mode,
+            opens_at=self.registration_opens_at,
+            deadline=self.registration_deadline,
+            ends_at=self.ends_at,
+            last_start=self.last_registration_start,
+            seats_left=self.seats_left,
+        )
 
 
 class SessionOccurrence(Orderable):
@@ -1015,26 +1091,20 @@ class WorkingGroupCallPage(CatalogueItemPage):
         verbose_name_plural = "appels à manifestation d'intérêt"
 
     def is_past(self, now=None):
-        today = timezone.localdate(now or timezone.now())
-        dates = [d for d in (self.registration_deadline, self.first_meeting) if d]
-        return bool(dates) and max(dates) < today
+        return call_is_past(
+            now or timezone.now(),
+            deadline=self.registration_deadline,
+            first_meeting=self.first_meeting,
+        )
 
     def registration_state(self, now=None):
-        now = now or timezone.now()
-        if self.is_past(now):
-            return "past"
-        if self.registration_mode == RegistrationMode.NONE:
-            return "none"
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return "not_open"
-        closes_at = self.registration_closes_at()
-        if closes_at and now > closes_at:
-            return "closed"
-        if self.first_meeting and timezone.localdate(now) > self.first_meeting:
-            return "closed"
-        if self.registration_mode == RegistrationMode.EXTERNAL:
-            return "external"
-        return "open"
+        return call_registration_state(
+            now=now or timezone.now(),
+            mode=self.registration_mode,
+            opens_at=self.registration_opens_at,
+            deadline=self.registration_deadline,
+            first_meeting=self.first_meeting,
+        )
 
 
 class ApplicationQuestion(Orderable):
