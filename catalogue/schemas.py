@@ -433,6 +433,21 @@ def _capitalised(model) -> str:
     return label[:1].upper() + label[1:]
 
 
+class _PageAddress:
+    """What Wagtail's ``Page.get_url`` reads of a page, its id and path: a row's URL is
+    Wagtail's own (sites, root paths, i18n, trailing slash) without building the page."""
+
+    __slots__ = ("id", "pk", "url_path", "_wagtail_cached_site_root_paths")
+    get_url = Page.get_url
+    get_url_parts = Page.get_url_parts
+    _get_site_root_paths = Page._get_site_root_paths
+    _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
+
+    def __init__(self, pk: int, url_path: str):
+        self.id = self.pk = pk
+        self.url_path = url_path
+
+
 def serialize_rows(
     rows: list[dict[str, Any]],
     *,
@@ -508,7 +523,7 @@ def serialize_rows(
                 "type": ITEM_TYPES[model],
                 "id": row["pk"],
                 "title": row["title"],
-                "url": Page(id=row["pk"], url_path=row["url_path"]).get_url(request),
+                "url": _PageAddress(row["pk"], row["url_path"]).get_url(request),
                 "lead": row["lead"],
                 "kind": row["sessionpage__kind"] if session else None,
                 "kind_label": kinds.get(row["sessionpage__kind"], row["sessionpage__kind"])
