@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 from wagtail.models import Site
 
 from . import ical
-from .cache import cached_value, is_anonymous
+from .cache import cached_value, current_site, is_anonymous
 from .filters import filter_catalogue, may_filter_lacking_information
 from .models import (
     Audience,
@@ -161,7 +161,7 @@ def list_catalogue(
     rows = listing_rows(items, offset=offset, limit=limit)
     body = {
         "count": _count(request, filters, items),
-        "items": serialize_rows(rows, request=request, now=now),
+        "items": serialize_rows(rows, request=request, site=current_site(request), now=now),
     }
     # Built from the rows by our own code, in the response schema's shape and order (the tests
     # validate it against ``CatalogueListOut``): written out as django-ninja's renderer would.

@@ -452,12 +452,18 @@ def serialize_rows(
     rows: list[dict[str, Any]],
     *,
     request: HttpRequest | None = None,
+    site=None,
     now: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Listing items from ``catalogue.queries.listing_rows``, as the fields of
     ``CatalogueItemOut``: the same values ``serialize_items`` gives for the pages, without
-    building them."""
+    building them. ``site`` is the request's (``Site.find_for_request``) when it is known."""
     now = now or timezone.now()
+    zone = timezone.get_current_timezone()
+
+    def local(moment: dt.datetime | None) -> dt.datetime | None:
+        return moment.astimezone(zone) if moment else None
+
     kinds = _labels(SessionPage, "kind")
     formats = _labels(SessionPage, "format")
     modes = _labels(CatalogueItemPage, "registration_mode")
@@ -523,21 +529,21 @@ def serialize_rows(
                 "type": ITEM_TYPES[model],
                 "id": row["pk"],
                 "title": row["title"],
-                "url": _PageAddress(row["pk"], row["url_path"]).get_url(request),
+                "url": _PageAddress(row["pk"], row["url_path"]).get_url(request, current_site=site),
                 "lead": row["lead"],
                 "kind": row["sessionpage__kind"] if session else None,
                 "kind_label": kinds.get(row["sessionpage__kind"], row["sessionpage__kind"])
                 if session
                 else kind_labels[model],
                 "date": date,
-                "starts_at": _local(starts_at),
-                "ends_at": _local(ends_at),
+                "starts_at": local(starts_at),
+                "ends_at": local(ends_at),
                 "occurrences": [
-                    {"id": pk, "start": _local(start), "end": _local(end), "label": label}
+                    {"id": pk, "start": local(start), "end": local(end), "label": label}
                     for pk, start, end, label in occurrences
                 ],
                 "first_meeting": row["workinggroupcallpage__first_meeting"] if call else None,
-                "registration_opens_at": _local(row["registration_opens_at"]),
+                "registration_opens_at": local(row["registration_opens_at"]),
                 "registration_deadline": row["registration_deadline"],
                 "format": row["sessionpage__format"] if session else None,
                 "format_label": formats.get(row["sessionpage__format"], row["sessionpage__format"])
@@ -555,7 +561,7 @@ def serialize_rows(
                 "registration_mode_label": modes.get(mode, mode),
                 "registration_state": state,
                 "registration_url": row["registration_url"] or None,
-                "first_published_at": _local(row["first_published_at"]),
+                "first_published_at": local(row["first_published_at"]),
             }
         )
     return items
