@@ -18,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -41,6 +42,7 @@ from wagtail.search import index
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from ..blocks import ArticleBodyBlock, DocumentBlock, LinkBlock, NoticeBlock, ProgrammeBlock
+from ..cache import cached_value
 from ..filters import CatalogueFilterForm
 from ..forms import SessionPageForm, WorkingGroupCallPageForm
 from ..page_access import viewable
@@ -77,6 +79,12 @@ TO_CHECK_PANEL = MultiFieldPanel(
 
 # Days after a session's end its « à froid » survey leaves, unless the session says otherwise.
 COLD_SURVEY_DEFAULT_DAYS = 60
+
+
+def event_day_key():
+    """The event day with undated items after every date: the ascending order's first key and
+    its index's (``catalogue_item_day``), so that a lower bound is a range of that index."""
+    return Coalesce("event_day", Value(dt.date.max), output_field=models.DateField())
 
 
 def paris_tz():
@@ -353,24 +361,32 @@ class CatalogueIndexPage(Page):
         filters = {}
         if form.is_valid():
             items, filters = form.apply(items), form.cleaned_data
-        sections = catalogue_sections(items)
+        now = timezone.now()
+        sections = catalogue_sections(items, now=now)
         if filters.get("when") == "past":
             listing = "past"
         elif filters.get("type") == "resource_article":
             listing = "resources"
         else:
             listing = "upcoming"
+        # With « Passés » or « Articles et ressources » chosen, the other two lists are empty.
+        names = [listing] + (["resources", "past"] if listing == "upcoming" else [])
+        summary = section_summary(items, sections, names, now=now)
+        upcoming = sections["upcoming"]
+        if summary["first_day"] is not None:
+            # No item ahead starts earlier: the page is read from the index from there on.
+            sections["upcoming"] = upcoming.alias(day=event_day_key()).filter(
+                day__gte=summary["first_day"]
+            )
 
         paginator = Paginator(sections[listing].values_list("pk", flat=True), self.per_page)
+        paginator.count = summary["counts"][listing]
         page_obj = paginator.get_page(request.GET.get("page"))
         shown = {listing: page_obj.object_list}
-        counts = {listing: paginator.count}
-        # With « Passés » or « Articles et ressources » chosen, the other two lists are empty.
-        if listing == "upcoming":
-            for name in ("resources", "past"):
-                counts[name] = sections[name].count()
-                if page_obj.number == 1 and counts[name]:
-                    shown[name] = sections[name].values_list("pk", flat=True)[: self.preview_size]
+        counts = {name: summary["counts"][name] for name in names}
+        for name in names[1:]:
+            if page_obj.number == 1 and counts[name]:
+                shown[name] = sections[name].values_list("pk", flat=True)[: self.preview_size]
 
         context.update(
             filter_form=form,
@@ -471,7 +487,7 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
         indexes = [
             models.Index(fields=["sort_date", "first_start"], name="catalogue_item_date"),
             models.Index(
-                fields=["event_day", "first_start", "page_ptr"], name="catalogue_item_day"
+                event_day_key(), F("first_start"), F("page_ptr"), name="catalogue_item_day"
             ),
             models.Index(fields=["last_end"], name="catalogue_item_last_end"),
         ]
@@ -1299,9 +1315,33 @@ def by_event_day(queryset: QuerySet, *, latest_first: bool = False) -> QuerySet:
         return queryset.order_by(
             F("event_day").desc(nulls_last=True), F("first_start").desc(nulls_last=True), "-pk"
         )
-    return queryset.order_by(
-        F("event_day").asc(nulls_last=True), F("first_start").asc(nulls_last=True), "pk"
+    return queryset.order_by(event_day_key().asc(), F("first_start").asc(nulls_last=True), "pk")
+
+
+def section_summary(
+    items: QuerySet, sections: dict[str, QuerySet], names: list[str], *, now
+) -> dict:
+    """The counts of the catalogue page's ``sections`` named, and the first event day of the
+    upcoming items (None when there is none), read once and kept in the shared cache.
+
+    They change with the content (the cache's version), with the items and filters asked (the
+    SQL of ``items``, which holds the viewer's view restrictions), with the day (calls pass at
+    midnight) and when the next session ends (it moves from the upcoming list to the past one):
+    the key holds the end of the soonest session still on, found by one read of an index.
+    """
+    next_end = (
+        CatalogueItemPage.objects.filter(last_end__gte=now)
+        .order_by("last_end")
+        .values_list("last_end", flat=True)
+        .first()
     )
+    parts = (str(items.query), tuple(names), timezone.localdate(now), next_end)
+
+    def compute() -> dict:
+        first_day = sections["upcoming"].aggregate(day=Min("event_day"))["day"]
+        return {"counts": {name: sections[name].count() for name in names}, "first_day": first_day}
+
+    return cached_value("catalogue-page", parts, compute, timeout=24 * 3600)
 
 
 def catalogue_sections(queryset: QuerySet, *, now=None) -> dict[str, QuerySet]:

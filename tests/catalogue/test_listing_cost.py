@@ -1,6 +1,7 @@
 """The listing's cost does not grow with the catalogue: stored sort keys, an index, a cached count."""
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -8,6 +9,7 @@ from catalogue.models import CatalogueItemPage, SessionOccurrence, viewable_item
 from catalogue.queries import ordered
 from tests.catalogue.factories import (
     AudienceFactory,
+    CatalogueIndexPageFactory,
     PersonFactory,
     SessionPageFactory,
     ThemeFactory,
@@ -15,6 +17,7 @@ from tests.catalogue.factories import (
     in_weeks,
 )
 from tests.catalogue.test_api import make_items
+from tests.membership.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +131,52 @@ def test_the_listing_reads_its_first_rows_from_an_index(ordering, index):
     plan = ordered(viewable_items(None), ordering)[:50].explain()
     assert f"Index Scan using {index} on catalogue_catalogueitempage" in plan, plan
     assert "Presorted Key: catalogue_catalogueitempage.sort_date" in plan, plan
+
+
+def member_page(client, index, query=""):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(index.url + query)
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries]
+
+
+def test_the_catalogue_page_keeps_its_counts_until_a_session_ends_or_the_content_changes(client):
+    client.force_login(UserFactory())  # the page cache never serves a member
+    index = CatalogueIndexPageFactory()
+    member_page(client, index)  # the site's settings rows written on their first read
+    soon = SessionPageFactory(parent=index, occurrences=[(in_weeks(1), in_weeks(1, 12))])
+    SessionPageFactory(parent=index, occurrences=[(in_weeks(2), in_weeks(2, 12))])
+    SessionPageFactory(parent=index, occurrences=[(in_weeks(-2), in_weeks(-2, 12))])
+    first, cold = member_page(client, index)
+    again, warm = member_page(client, index)
+    assert counts(cold) and not counts(warm)
+    assert "3 résultats" in first and "3 résultats" in again
+
+    # Once the soonest session has ended, it is counted with the past ones.
+    with time_machine.travel(in_weeks(1, 13), tick=False):
+        content, queries = member_page(client, index)
+    assert counts(queries)
+    assert [soon.title in part for part in content.split('id="passes"')] == [False, True]
+
+    SessionPageFactory(parent=index, occurrences=[(in_weeks(3), in_weeks(3, 12))])
+    content, queries = member_page(client, index)
+    assert counts(queries) and "4 résultats" in content
+
+
+@pytest.mark.postgres
+def test_the_catalogue_page_reads_its_upcoming_items_from_an_index(client):
+    client.force_login(UserFactory())
+    index = CatalogueIndexPageFactory()
+    for week in range(-6, 6):
+        SessionPageFactory(parent=index, occurrences=[(in_weeks(week), in_weeks(week, 12))])
+    member_page(client, index)  # the first upcoming day found and kept
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+    _, queries = member_page(client, index)
+    listing = next(sql for sql in queries if "COALESCE" in sql and " LIMIT " in sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {listing}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using catalogue_item_day on catalogue_catalogueitempage" in plan, plan
+    assert "Index Cond: (COALESCE(event_day" in plan, plan
