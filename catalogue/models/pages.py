@@ -191,7 +191,7 @@ class CatalogueItemQuerySet(PageQuerySet):
         a session's first start and last end, the API's reference date and the catalogue
         page's event day. Publishing calls it (``catalogue.signal_handlers``): a page's dates
         are written after its row, so they cannot be read when the row is saved. Returns the
-        number of items updated, in one query for the dates and one per 500 items."""
+        number of items updated, in one query for the dates and one per 100 items."""
         items = self
         if self.model is not CatalogueItemPage:
             items = CatalogueItemPage.objects.filter(pk__in=self.values("pk"))
@@ -229,7 +229,7 @@ class CatalogueItemQuerySet(PageQuerySet):
                 )
             )
         return CatalogueItemPage.objects.bulk_update(
-            keys, ["first_start", "last_end", "sort_date", "event_day"], batch_size=500
+            keys, ["first_start", "last_end", "sort_date", "event_day"], batch_size=100
         )
 
     def _session_path(self):
