@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 from wagtail.models import Site
 
 from . import ical
-from .cache import cached_value, current_site, is_anonymous
+from .cache import cached_value, current_site
 from .filters import filter_catalogue, may_filter_lacking_information
 from .models import (
     Audience,
@@ -171,13 +171,16 @@ def list_catalogue(
 
 
 def _count(request: HttpRequest, filters: CatalogueFilters, items) -> int:
-    """The number of items, read from the shared cache for anonymous visitors: counting every
-    row costs as much as the catalogue is large. The filters on dates (``when``, ``open``) make
-    the number move with the clock, so those are counted each time."""
-    if filters.when is not None or filters.open is not None or not is_anonymous(request):
+    """The number of items, read from the shared cache: counting every row costs as much as the
+    catalogue is large. The key is the items' SQL, which holds the filters and the view
+    restrictions the person does not pass, so members share the counts of what they all see.
+    The filters on dates (``when``, ``open``) make the number move with the clock, so those are
+    counted each time."""
+    if filters.when is not None or filters.open is not None:
         return items.count()
-    parts = tuple(filters.model_dump(exclude={"ordering"}).items())
-    return cached_value("catalogue-count", parts, items.count, timeout=COUNT_CACHE_SECONDS)
+    return cached_value(
+        "catalogue-count", (str(items.order_by().query),), items.count, timeout=COUNT_CACHE_SECONDS
+    )
 
 
 def _get_item(request: HttpRequest, **lookup) -> CatalogueItemPage:

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from catalogue.models import CatalogueItemPage, SessionOccurrence, viewable_items
 from catalogue.queries import ordered
@@ -180,3 +181,16 @@ def test_the_catalogue_page_reads_its_upcoming_items_from_an_index(client):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Scan using catalogue_item_day on catalogue_catalogueitempage" in plan, plan
     assert "Index Cond: (COALESCE(event_day" in plan, plan
+
+
+def test_the_count_is_cached_for_members_apart_from_what_they_may_not_see(client):
+    themes, audiences, people = categories()
+    make_items(4, themes, audiences, people)
+    hidden = SessionPageFactory(parent=CatalogueItemPage.objects.first().get_parent())
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    assert queries_for(client, "/api/catalogue/?limit=2")[0]["count"] == 4
+    client.force_login(UserFactory())
+    first, cold = captured(client, "/api/catalogue/?limit=2")
+    again, warm = captured(client, "/api/catalogue/?limit=2&offset=2")
+    assert first["count"] == again["count"] == 5
+    assert counts(cold) and not counts(warm)
