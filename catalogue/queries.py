@@ -5,7 +5,7 @@ import json
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Aggregate,
     Count,
@@ -236,7 +236,7 @@ def listing_rows(queryset: QuerySet, *, offset: int = 0, limit: int | None = Non
     ).values(*CARD_COLUMNS, "confirmed_count", "occurrence_list", "theme_list", "audience_list")
     end = None if limit is None else offset + limit
     rows = [row for row in rows[offset:end] if row["content_type_id"] in models]
-    unsorted = connection.vendor == "sqlite"
+    unsorted = connections[queryset.db].vendor == "sqlite"
     for row in rows:
         row["model"] = models[row["content_type_id"]]
         occurrences = [

@@ -1351,7 +1351,10 @@ def catalogue_sections(queryset: QuerySet, *, now=None) -> dict[str, QuerySet]:
     return {
         "upcoming": by_event_day(queryset.not_type(ResourceArticlePage).not_past(now)),
         "resources": by_event_day(queryset.type(ResourceArticlePage), latest_first=True),
-        "past": by_event_day(queryset.past(now), latest_first=True),
+        # A past item's day is today at the latest: the latest-first index is read from there.
+        "past": by_event_day(
+            queryset.past(now).filter(event_day__lte=timezone.localdate(now)), latest_first=True
+        ),
     }
 
 
