@@ -89,3 +89,16 @@ def cached_value(
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def current_site(request: HttpRequest):
+    """``Site.find_for_request(request)``, kept for the content version (a site edited
+    replaces it), so that a listing's links do not cost a query for the site each time."""
+    from wagtail.models import Site  # noqa: PLC0415  (this module is imported at app loading)
+
+    key = versioned_key("site", request.get_host(), request.get_port())
+    found = cache.get(key)
+    if found is None:
+        found = Site.find_for_request(request) or False
+        cache.set(key, found, timeout=24 * 3600)
+    return found or None

@@ -117,15 +117,26 @@ def person_refusal_message(page: Page, user) -> str | None:
 def viewable(queryset: PageQuerySet, request: HttpRequest | None) -> PageQuerySet:
     """The pages of ``queryset`` the person making ``request`` may view (None: anonymous).
 
-    Costs one query for the restrictions (two with groups, three with the person's groups),
-    whatever the number of pages; the rest is a filter on the pages' paths.
+    Costs no query when no page is restricted, nor once the restrictions are kept for the
+    content version (two when they are read, three with groups; one more for the person's
+    groups), whatever the number of pages; the rest is a filter on the pages' paths.
     """
     if not any_restriction():
         return queryset
     viewer = _Viewer.of(request)
-    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
     hidden = Q()
-    for restriction in restrictions:
+    for restriction in _every_restriction():
         if not viewer.accepts(restriction):
             hidden |= queryset.descendant_of_q(restriction.page, inclusive=True)
     return queryset.exclude(hidden) if hidden else queryset
+
+
+def _every_restriction() -> list[PageViewRestriction]:
+    """Every view restriction, with its page and groups, kept in the shared cache for the content
+    version (their pages' paths move with the tree): adding, editing or removing one (or its
+    groups) replaces the version at once."""
+
+    def read() -> list[PageViewRestriction]:
+        return list(PageViewRestriction.objects.select_related("page").prefetch_related("groups"))
+
+    return cached_value("view-restrictions", (), read, timeout=3600)

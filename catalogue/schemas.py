@@ -16,20 +16,35 @@ from pydantic import Field
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page
 from wagtail.rich_text import RichText, expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from . import information
 from .filters import item_type
 from .models import (
+    AttendanceMode,
     CatalogueItemPage,
     Person,
+    RegistrationMode,
     ResourceArticlePage,
     SessionPage,
     WorkingGroupCallPage,
 )
+from .models.pages import (
+    call_registration_state,
+    fee_rule,
+    place_label,
+    session_registration_state,
+    session_seats_left,
+)
 
 ItemType = Literal["session", "working_group_call", "resource_article"]
+ITEM_TYPES = {
+    SessionPage: "session",
+    WorkingGroupCallPage: "working_group_call",
+    ResourceArticlePage: "resource_article",
+}
 RegistrationState = Literal["past", "none", "external", "not_open", "closed", "full", "open"]
 
 
@@ -407,6 +422,149 @@ def serialize_items(
     fields of ``CatalogueItemOut``: the response schema validates them, once."""
     now = now or timezone.now()
     return [_item_fields(page, request, now) for page in pages]
+
+
+def _labels(model, field: str) -> dict[str, str]:
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def _capitalised(model) -> str:
+    label = str(model._meta.verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+class _PageAddress:
+    """What Wagtail's ``Page.get_url`` reads of a page, its id and path: a row's URL is
+    Wagtail's own (sites, root paths, i18n, trailing slash) without building the page."""
+
+    __slots__ = ("id", "pk", "url_path", "_wagtail_cached_site_root_paths")
+    get_url = Page.get_url
+    get_url_parts = Page.get_url_parts
+    _get_site_root_paths = Page._get_site_root_paths
+    _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
+
+    def __init__(self, pk: int, url_path: str):
+        self.id = self.pk = pk
+        self.url_path = url_path
+
+
+def serialize_rows(
+    rows: list[dict[str, Any]],
+    *,
+    request: HttpRequest | None = None,
+    site=None,
+    now: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Listing items from ``catalogue.queries.listing_rows``, as the fields of
+    ``CatalogueItemOut``: the same values ``serialize_items`` gives for the pages, without
+    building them. ``site`` is the request's (``Site.find_for_request``) when it is known."""
+    now = now or timezone.now()
+    zone = timezone.get_current_timezone()
+
+    def local(moment: dt.datetime | None) -> dt.datetime | None:
+        return moment.astimezone(zone) if moment else None
+
+    kinds = _labels(SessionPage, "kind")
+    formats = _labels(SessionPage, "format")
+    modes = _labels(CatalogueItemPage, "registration_mode")
+    kind_labels = {
+        model: _capitalised(model) for model in (WorkingGroupCallPage, ResourceArticlePage)
+    }
+    items = []
+    for row in rows:
+        model = row["model"]
+        session = model is SessionPage
+        call = model is WorkingGroupCallPage
+        mode = row["registration_mode"]
+        occurrences = row["occurrences"]
+        starts_at = ends_at = date = last_start = seats_left = None
+        if session:
+            if occurrences:
+                starts_at = occurrences[0][1]
+                ends_at = max(end for _, _, end, _ in occurrences)
+                date = timezone.localdate(starts_at)
+                one_date = row["sessionpage__attendance_mode"] == AttendanceMode.ONE_DATE
+                last_start = occurrences[-1 if one_date else 0][1]
+            if row["sessionpage__capacity"] is not None:
+                seats_left = session_seats_left(
+                    capacity=row["sessionpage__capacity"],
+                    attendance_mode=row["sessionpage__attendance_mode"],
+                    dates=len(occurrences),
+                    confirmed=row["confirmed_count"],
+                )
+            state = session_registration_state(
+                now=now,
+                mode=mode,
+                opens_at=row["registration_opens_at"],
+                deadline=row["registration_deadline"],
+                ends_at=ends_at,
+                last_start=last_start,
+                seats_left=lambda left=seats_left: left,
+            )
+            place = (
+                place_label(
+                    row["sessionpage__format"],
+                    venue_name=row["sessionpage__venue_name"],
+                    venue_town=row["sessionpage__venue_town"],
+                )
+                or None
+            )
+        elif call:
+            first_meeting = row["workinggroupcallpage__first_meeting"]
+            date = first_meeting or row["registration_deadline"]
+            state = call_registration_state(
+                now=now,
+                mode=mode,
+                opens_at=row["registration_opens_at"],
+                deadline=row["registration_deadline"],
+                first_meeting=first_meeting,
+            )
+            place = row["workinggroupcallpage__meeting_place"] or None
+        else:
+            date = row["resourcearticlepage__date"]
+            state = "none"
+            place = None
+        items.append(
+            {
+                "type": ITEM_TYPES[model],
+                "id": row["pk"],
+                "title": row["title"],
+                "url": _PageAddress(row["pk"], row["url_path"]).get_url(request, current_site=site),
+                "lead": row["lead"],
+                "kind": row["sessionpage__kind"] if session else None,
+                "kind_label": kinds.get(row["sessionpage__kind"], row["sessionpage__kind"])
+                if session
+                else kind_labels[model],
+                "date": date,
+                "starts_at": local(starts_at),
+                "ends_at": local(ends_at),
+                "occurrences": [
+                    {"id": pk, "start": local(start), "end": local(end), "label": label}
+                    for pk, start, end, label in occurrences
+                ],
+                "first_meeting": row["workinggroupcallpage__first_meeting"] if call else None,
+                "registration_opens_at": local(row["registration_opens_at"]),
+                "registration_deadline": row["registration_deadline"],
+                "format": row["sessionpage__format"] if session else None,
+                "format_label": formats.get(row["sessionpage__format"], row["sessionpage__format"])
+                if session
+                else None,
+                "place": place,
+                "capacity": row["sessionpage__capacity"] if session else None,
+                "seats_left": seats_left,
+                "themes": [{"slug": slug, "name": name} for slug, name in row["themes"]],
+                "audiences": [{"slug": slug, "name": name} for slug, name in row["audiences"]],
+                "fee_rule": fee_rule(mode, row["fee_note"]),
+                "fee_note": row["fee_note"],
+                "cotisation_required": mode == RegistrationMode.MEMBERS,
+                "registration_mode": mode,
+                "registration_mode_label": modes.get(mode, mode),
+                "registration_state": state,
+                "registration_url": row["registration_url"] or None,
+                "first_published_at": local(row["first_published_at"]),
+            }
+        )
+    return items
 
 
 def _contact(person: Person | None) -> ContactOut | None:

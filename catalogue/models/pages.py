@@ -18,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -41,6 +42,7 @@ from wagtail.search import index
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from ..blocks import ArticleBodyBlock, DocumentBlock, LinkBlock, NoticeBlock, ProgrammeBlock
+from ..cache import cached_value
 from ..filters import CatalogueFilterForm
 from ..forms import SessionPageForm, WorkingGroupCallPageForm
 from ..page_access import viewable
@@ -79,8 +81,108 @@ TO_CHECK_PANEL = MultiFieldPanel(
 COLD_SURVEY_DEFAULT_DAYS = 60
 
 
+def event_day_key():
+    """The event day with undated items after every date: the ascending order's first key and
+    its index's (``catalogue_item_day``), so that a lower bound is a range of that index."""
+    return Coalesce("event_day", Value(dt.date.max), output_field=models.DateField())
+
+
 def paris_tz():
     return timezone.get_default_timezone()
+
+
+def deadline_end(deadline: dt.date | None) -> dt.datetime | None:
+    """End of a deadline day, Europe/Paris."""
+    if deadline is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(deadline, dt.time(23, 59, 59)), paris_tz())
+
+
+# The registration states of cards and pages, from an item's values: pages call them with their
+# fields, the API's listing with its rows (``catalogue.queries.listing_rows``).
+
+
+def session_registration_state(
+    *,
+    now: dt.datetime,
+    mode: str,
+    opens_at: dt.datetime | None,
+    deadline: dt.date | None,
+    ends_at: dt.datetime | None,
+    last_start: dt.datetime | None,
+    seats_left,
+) -> str:
+    """One of: past, none, external, not_open, closed, full, open. ``seats_left`` is called
+    only when the seats decide."""
+    if ends_at is not None and ends_at < now:
+        return "past"
+    if mode == RegistrationMode.NONE:
+        return "none"
+    if opens_at and now < opens_at:
+        return "not_open"
+    closes_at = deadline_end(deadline)
+    if (closes_at and now > closes_at) or (last_start and now >= last_start):
+        return "closed"
+    if mode == RegistrationMode.EXTERNAL:
+        return "external"
+    if seats_left() == 0:
+        return "full"
+    return "open"
+
+
+def fee_rule(mode: str, fee_note: str) -> str:
+    """What taking part costs, as a card says it."""
+    if mode == RegistrationMode.MEMBERS:
+        return "Participation soumise à la cotisation annuelle"
+    if mode == RegistrationMode.NONE:
+        return fee_note
+    return fee_note or "Participation non soumise à cotisation"
+
+
+def place_label(format: str, *, venue_name: str, venue_town: str) -> str:
+    """Where a session takes place, as a card says it."""
+    if format == SessionFormat.ONLINE:
+        return "En ligne"
+    place = ", ".join(part for part in (venue_name, venue_town) if part)
+    if format == SessionFormat.HYBRID:
+        return f"{place} et en ligne" if place else "Hybride"
+    return place
+
+
+def session_seats_left(*, capacity: int, attendance_mode: str, dates: int, confirmed: int) -> int:
+    """Seats left of a session with a capacity: pick-one sessions offer it on each date."""
+    dates = dates if attendance_mode == AttendanceMode.ONE_DATE else 1
+    return max(capacity * max(dates, 1) - confirmed, 0)
+
+
+def call_is_past(now: dt.datetime, *, deadline: dt.date | None, first_meeting: dt.date | None):
+    dates = [d for d in (deadline, first_meeting) if d]
+    return bool(dates) and max(dates) < timezone.localdate(now)
+
+
+def call_registration_state(
+    *,
+    now: dt.datetime,
+    mode: str,
+    opens_at: dt.datetime | None,
+    deadline: dt.date | None,
+    first_meeting: dt.date | None,
+) -> str:
+    """A call's state: as a session's, without seats; closed after its first meeting."""
+    if call_is_past(now, deadline=deadline, first_meeting=first_meeting):
+        return "past"
+    if mode == RegistrationMode.NONE:
+        return "none"
+    if opens_at and now < opens_at:
+        return "not_open"
+    closes_at = deadline_end(deadline)
+    if closes_at and now > closes_at:
+        return "closed"
+    if first_meeting and timezone.localdate(now) > first_meeting:
+        return "closed"
+    if mode == RegistrationMode.EXTERNAL:
+        return "external"
+    return "open"
 
 
 class CatalogueItemQuerySet(PageQuerySet):
@@ -89,7 +191,7 @@ class CatalogueItemQuerySet(PageQuerySet):
         a session's first start and last end, the API's reference date and the catalogue
         page's event day. Publishing calls it (``catalogue.signal_handlers``): a page's dates
         are written after its row, so they cannot be read when the row is saved. Returns the
-        number of items updated, in one query for the dates and one per 500 items."""
+        number of items updated, in one query for the dates and one per 100 items."""
         items = self
         if self.model is not CatalogueItemPage:
             items = CatalogueItemPage.objects.filter(pk__in=self.values("pk"))
@@ -127,7 +229,7 @@ class CatalogueItemQuerySet(PageQuerySet):
                 )
             )
         return CatalogueItemPage.objects.bulk_update(
-            keys, ["first_start", "last_end", "sort_date", "event_day"], batch_size=500
+            keys, ["first_start", "last_end", "sort_date", "event_day"], batch_size=100
         )
 
     def _session_path(self):
@@ -257,24 +359,32 @@ class CatalogueIndexPage(Page):
         filters = {}
         if form.is_valid():
             items, filters = form.apply(items), form.cleaned_data
-        sections = catalogue_sections(items)
+        now = timezone.now()
+        sections = catalogue_sections(items, now=now)
         if filters.get("when") == "past":
             listing = "past"
         elif filters.get("type") == "resource_article":
             listing = "resources"
         else:
             listing = "upcoming"
+        # With « Passés » or « Articles et ressources » chosen, the other two lists are empty.
+        names = [listing] + (["resources", "past"] if listing == "upcoming" else [])
+        summary = section_summary(items, sections, names, now=now)
+        upcoming = sections["upcoming"]
+        if summary["first_day"] is not None:
+            # No item ahead starts earlier: the page is read from the index from there on.
+            sections["upcoming"] = upcoming.alias(day=event_day_key()).filter(
+                day__gte=summary["first_day"]
+            )
 
         paginator = Paginator(sections[listing].values_list("pk", flat=True), self.per_page)
+        paginator.count = summary["counts"][listing]
         page_obj = paginator.get_page(request.GET.get("page"))
         shown = {listing: page_obj.object_list}
-        counts = {listing: paginator.count}
-        # With « Passés » or « Articles et ressources » chosen, the other two lists are empty.
-        if listing == "upcoming":
-            for name in ("resources", "past"):
-                counts[name] = sections[name].count()
-                if page_obj.number == 1 and counts[name]:
-                    shown[name] = sections[name].values_list("pk", flat=True)[: self.preview_size]
+        counts = {name: summary["counts"][name] for name in names}
+        for name in names[1:]:
+            if page_obj.number == 1 and counts[name]:
+                shown[name] = sections[name].values_list("pk", flat=True)[: self.preview_size]
 
         context.update(
             filter_form=form,
@@ -375,7 +485,7 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
         indexes = [
             models.Index(fields=["sort_date", "first_start"], name="catalogue_item_date"),
             models.Index(
-                fields=["event_day", "first_start", "page_ptr"], name="catalogue_item_day"
+                event_day_key(), F("first_start"), F("page_ptr"), name="catalogue_item_day"
             ),
             models.Index(fields=["last_end"], name="catalogue_item_last_end"),
         ]
@@ -403,11 +513,7 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
 
     @property
     def fee_rule(self):
-        if self.cotisation_required:
-            return "Participation soumise à la cotisation annuelle"
-        if self.registration_mode == RegistrationMode.NONE:
-            return self.fee_note
-        return self.fee_note or "Participation non soumise à cotisation"
+        return fee_rule(self.registration_mode, self.fee_note)
 
     @property
     def kind_label(self):
@@ -424,10 +530,7 @@ class CatalogueItemPage(HeadlessPreviewMixin, Page):
 
     def registration_closes_at(self):
         """End of the deadline day, Europe/Paris."""
-        if self.registration_deadline is None:
-            return None
-        end_of_day = dt.datetime.combine(self.registration_deadline, dt.time(23, 59, 59))
-        return timezone.make_aware(end_of_day, paris_tz())
+        return deadline_end(self.registration_deadline)
 
 
 class SessionPage(CatalogueItemPage):
@@ -756,12 +859,7 @@ class SessionPage(CatalogueItemPage):
 
     @property
     def place_label(self):
-        if self.format == SessionFormat.ONLINE:
-            return "En ligne"
-        place = ", ".join(part for part in (self.venue_name, self.venue_town) if part)
-        if self.format == SessionFormat.HYBRID:
-            return f"{place} et en ligne" if place else "Hybride"
-        return place
+        return place_label(self.format, venue_name=self.venue_name, venue_town=self.venue_town)
 
     @cached_property
     def confirmed_count(self):
@@ -773,30 +871,24 @@ class SessionPage(CatalogueItemPage):
     def seats_left(self):
         if self.capacity is None:
             return None
-        # Pick-one sessions offer ``capacity`` seats on each date.
-        dates = (
-            len(self.sorted_occurrences) if self.attendance_mode == AttendanceMode.ONE_DATE else 1
+        return session_seats_left(
+            capacity=self.capacity,
+            attendance_mode=self.attendance_mode,
+            dates=len(self.sorted_occurrences),
+            confirmed=self.confirmed_count,
         )
-        return max(self.capacity * max(dates, 1) - self.confirmed_count, 0)
 
     def registration_state(self, now=None):
         """One of: past, none, external, not_open, closed, full, open."""
-        now = now or timezone.now()
-        if self.is_past(now):
-            return "past"
-        if self.registration_mode == RegistrationMode.NONE:
-            return "none"
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return "not_open"
-        closes_at = self.registration_closes_at()
-        starts_at = self.last_registration_start
-        if (closes_at and now > closes_at) or (starts_at and now >= starts_at):
-            return "closed"
-        if self.registration_mode == RegistrationMode.EXTERNAL:
-            return "external"
-        if self.seats_left() == 0:
-            return "full"
-        return "open"
+        return session_registration_state(
+            now=now or timezone.now(),
+            mode=self.registration_mode,
+            opens_at=self.registration_opens_at,
+            deadline=self.registration_deadline,
+            ends_at=self.ends_at,
+            last_start=self.last_registration_start,
+            seats_left=self.seats_left,
+        )
 
 
 class SessionOccurrence(Orderable):
@@ -1013,26 +1105,20 @@ class WorkingGroupCallPage(CatalogueItemPage):
         verbose_name_plural = "appels à manifestation d'intérêt"
 
     def is_past(self, now=None):
-        today = timezone.localdate(now or timezone.now())
-        dates = [d for d in (self.registration_deadline, self.first_meeting) if d]
-        return bool(dates) and max(dates) < today
+        return call_is_past(
+            now or timezone.now(),
+            deadline=self.registration_deadline,
+            first_meeting=self.first_meeting,
+        )
 
     def registration_state(self, now=None):
-        now = now or timezone.now()
-        if self.is_past(now):
-            return "past"
-        if self.registration_mode == RegistrationMode.NONE:
-            return "none"
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return "not_open"
-        closes_at = self.registration_closes_at()
-        if closes_at and now > closes_at:
-            return "closed"
-        if self.first_meeting and timezone.localdate(now) > self.first_meeting:
-            return "closed"
-        if self.registration_mode == RegistrationMode.EXTERNAL:
-            return "external"
-        return "open"
+        return call_registration_state(
+            now=now or timezone.now(),
+            mode=self.registration_mode,
+            opens_at=self.registration_opens_at,
+            deadline=self.registration_deadline,
+            first_meeting=self.first_meeting,
+        )
 
 
 class ApplicationQuestion(Orderable):
@@ -1227,9 +1313,33 @@ def by_event_day(queryset: QuerySet, *, latest_first: bool = False) -> QuerySet:
         return queryset.order_by(
             F("event_day").desc(nulls_last=True), F("first_start").desc(nulls_last=True), "-pk"
         )
-    return queryset.order_by(
-        F("event_day").asc(nulls_last=True), F("first_start").asc(nulls_last=True), "pk"
+    return queryset.order_by(event_day_key().asc(), F("first_start").asc(nulls_last=True), "pk")
+
+
+def section_summary(
+    items: QuerySet, sections: dict[str, QuerySet], names: list[str], *, now
+) -> dict:
+    """The counts of the catalogue page's ``sections`` named, and the first event day of the
+    upcoming items (None when there is none), read once and kept in the shared cache.
+
+    They change with the content (the cache's version), with the items and filters asked (the
+    SQL of ``items``, which holds the viewer's view restrictions), with the day (calls pass at
+    midnight) and when the next session ends (it moves from the upcoming list to the past one):
+    the key holds the end of the soonest session still on, found by one read of an index.
+    """
+    next_end = (
+        CatalogueItemPage.objects.filter(last_end__gte=now)
+        .order_by("last_end")
+        .values_list("last_end", flat=True)
+        .first()
     )
+    parts = (str(items.query), tuple(names), timezone.localdate(now), next_end)
+
+    def compute() -> dict:
+        first_day = sections["upcoming"].aggregate(day=Min("event_day"))["day"]
+        return {"counts": {name: sections[name].count() for name in names}, "first_day": first_day}
+
+    return cached_value("catalogue-page", parts, compute, timeout=24 * 3600)
 
 
 def catalogue_sections(queryset: QuerySet, *, now=None) -> dict[str, QuerySet]:
@@ -1239,7 +1349,10 @@ def catalogue_sections(queryset: QuerySet, *, now=None) -> dict[str, QuerySet]:
     return {
         "upcoming": by_event_day(queryset.not_type(ResourceArticlePage).not_past(now)),
         "resources": by_event_day(queryset.type(ResourceArticlePage), latest_first=True),
-        "past": by_event_day(queryset.past(now), latest_first=True),
+        # A past item's day is today at the latest: the latest-first index is read from there.
+        "past": by_event_day(
+            queryset.past(now).filter(event_day__lte=timezone.localdate(now)), latest_first=True
+        ),
     }
 
 

@@ -20,14 +20,13 @@ def main_menu(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    root = site.root_page
     shown = context.get("page")
     entries = []
-    for item in [root, *root.get_children().live().in_menu().specific()]:
+    for item in _menu_pages(site):
         current = None
         if shown is not None and getattr(shown, "pk", None) == item.pk:
             current = "page"
-        elif item.pk != root.pk and getattr(shown, "path", "").startswith(item.path):
+        elif item.pk != site.root_page_id and getattr(shown, "path", "").startswith(item.path):
             current = "true"
         entries.append((item, current))
     return entries
@@ -40,3 +39,15 @@ def url_or_none(name, *args, **kwargs):
         return reverse(name, args=args, kwargs=kwargs)
     except NoReverseMatch:
         return None
+
+
+def _menu_pages(site: Site) -> list:
+    """The site's home page and its live children in menus, kept for the content version: the
+    children's query walks every descendant's path, so it would grow with the catalogue."""
+    from catalogue.cache import cached_value  # noqa: PLC0415
+
+    def read() -> list:
+        root = site.root_page
+        return [root, *root.get_children().live().in_menu().specific()]
+
+    return cached_value("main-menu", (site.pk,), read, timeout=3600)

@@ -921,6 +921,7 @@ def test_catalogue_page_queries_are_the_same_for_5_and_50_items(client, catalogu
     def count_queries():
         counts = []
         for query in queries:
+            html(client, catalogue, query)  # the sections' counts kept, as for every visit after
             with CaptureQueriesContext(connection) as captured:
                 html(client, catalogue, query)
             counts.append(len(captured))
@@ -951,6 +952,7 @@ def test_catalogue_page_cost_does_not_grow_with_its_cards(
     with CaptureQueriesContext(connection) as few:
         html(client, catalogue)
     add_items(4)
+    html(client, catalogue)  # what the content version keeps (menu, counts) read again once
     with django_assert_max_num_queries(len(few)):
         assert "15 résultats" in html(client, catalogue)
 
