@@ -36,6 +36,7 @@ from load_bench import (  # noqa: E402
     drop_database,
     environment,
     manage,
+    paid_members,
     recreate_database,
     setup_django,
     start_gunicorn,
@@ -81,14 +82,11 @@ def start_redis(port: int) -> subprocess.Popen:
 
 def prepare(members: int, seats: int) -> tuple[int, list[tuple[int, str]]]:
     """``members`` covered members with a token each, and an open session with ``seats``."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
     from wagtail.models import APIToken
 
     from catalogue.models import AttendanceMode, RegistrationMode, SessionPage
     from catalogue.registrations.services import registration_opening_error
-    from membership.models import Cotisation, CotisationStatus, MemberCategory
     from membership.years import membership_year
 
     session = next(
@@ -100,25 +98,7 @@ def prepare(members: int, seats: int) -> tuple[int, list[tuple[int, str]]]:
     )
     SessionPage.objects.filter(pk=session.pk).update(capacity=seats)
     year = membership_year(timezone.localdate(session.starts_at))
-    User = get_user_model()
-    users = User.objects.bulk_create(
-        User(username=f"rafale-{n}", email=f"rafale{n}@exemple.fr", password="!")
-        for n in range(members)
-    )
-    EmailAddress.objects.bulk_create(
-        EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
-    )
-    Cotisation.objects.bulk_create(
-        Cotisation(
-            user=user,
-            year=year,
-            category=MemberCategory.INDIVIDUAL,
-            amount="30.00",
-            status=CotisationStatus.PAID,
-            paid_at=timezone.now(),
-        )
-        for user in users
-    )
+    users = paid_members(members, year, prefix="rafale")
     people = [(user.pk, APIToken.create_token(user=user, name="rafale")[1]) for user in users]
     return session.pk, people
 

@@ -142,19 +142,46 @@ def setup_django(env: dict[str, str]) -> None:
     django.setup()
 
 
+def paid_members(count: int, year: int, prefix: str) -> list:
+    """``count`` members with a verified address and a paid individual cotisation for ``year``."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from membership.models import Cotisation, CotisationStatus, MemberCategory
+
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        User(username=f"{prefix}-{n}", email=f"{prefix}{n}@exemple.fr", password="!")
+        for n in range(count)
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
+    )
+    Cotisation.objects.bulk_create(
+        Cotisation(
+            user=user,
+            year=year,
+            category=MemberCategory.INDIVIDUAL,
+            amount="30.00",
+            status=CotisationStatus.PAID,
+            paid_at=timezone.now(),
+        )
+        for user in users
+    )
+    return users
+
+
 def prepare_members(count: int) -> tuple[int, int, list[str]]:
     """``count`` members with a paid cotisation and a token, and an open session with fewer seats.
 
     Returns the session's id, its seats and the members' tokens.
     """
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
     from wagtail.models import APIToken
 
     from catalogue.models import AttendanceMode, RegistrationMode, SessionPage
     from catalogue.registrations.services import registration_opening_error
-    from membership.models import Cotisation, CotisationStatus, MemberCategory
     from membership.years import membership_year
 
     session = next(
@@ -175,25 +202,7 @@ def prepare_members(count: int) -> tuple[int, int, list[str]]:
     SessionPage.objects.filter(pk=session.pk).update(capacity=seats)
     year = membership_year(timezone.localdate(session.starts_at))
 
-    User = get_user_model()
-    users = User.objects.bulk_create(
-        User(username=f"bench-{n}", email=f"bench{n}@exemple.fr", password="!")
-        for n in range(count)
-    )
-    EmailAddress.objects.bulk_create(
-        EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
-    )
-    Cotisation.objects.bulk_create(
-        Cotisation(
-            user=user,
-            year=year,
-            category=MemberCategory.INDIVIDUAL,
-            amount="30.00",
-            status=CotisationStatus.PAID,
-            paid_at=timezone.now(),
-        )
-        for user in users
-    )
+    users = paid_members(count, year, prefix="bench")
     tokens = [APIToken.create_token(user=user, name="bench")[1] for user in users]
     return session.pk, seats, tokens
 
