@@ -212,3 +212,22 @@ def test_the_clock_alone_gives_fresh_date_facets(categories):
     assert when(search_catalogue("bénévoles")) == {"upcoming": 1, "past": 0}
     with time_machine.travel(NOW + dt.timedelta(hours=4), tick=False):
         assert when(search_catalogue("bénévoles")) == {"upcoming": 0, "past": 1}
+
+
+def test_a_seat_taken_gives_fresh_counts_at_once(categories):
+    from catalogue.models import Registration, RegistrationStatus
+    from tests.membership.factories import UserFactory
+
+    make_matches(4, categories)
+    search_statements(Filters())
+    _cold, cold_statements = search_statements(Filters())
+    _warm, warm_statements = search_statements(Filters(), kept=True)
+    session = SessionPageFactory(title="Bénévoles en place", capacity=3)
+    search_statements(Filters(), kept=True)
+    Registration.objects.create(
+        session=session, user=UserFactory(), status=RegistrationStatus.CONFIRMED, position=0
+    )
+    _fresh, fresh_statements = search_statements(Filters(), kept=True)
+    # counted afresh (the view restrictions, whose own version a seat keeps, are not re-read)
+    assert cold_statements >= fresh_statements > warm_statements
+    assert search_statements(Filters(), kept=True)[1] == warm_statements
