@@ -7,10 +7,11 @@ from ninja.errors import ValidationError
 from pydantic import Field
 
 from ..api import MAX_OFFSET, CatalogueFilters
+from ..cache import current_site
 from ..filters import item_type
 from ..models import CatalogueItemPage
-from ..queries import load_items
-from ..schemas import CatalogueItemOut, ItemType, serialize_items
+from ..queries import listing_rows
+from ..schemas import CatalogueItemOut, ItemType, serialize_rows
 from .queries import (
     MAX_QUERY_LENGTH,
     Filters,
@@ -95,10 +96,16 @@ def search(
     now = timezone.now()
     outcome = search_catalogue(q, Filters(**filters.dict()), now=now, request=request)
     page_ids = outcome.ids[offset : offset + limit]
-    pages = {
-        page.pk: page for page in load_items(CatalogueItemPage.objects.filter(pk__in=page_ids))
+    # The listing's cards, read as rows in one query (no page built), put in ranking order.
+    rows = {
+        row["pk"]: row for row in listing_rows(CatalogueItemPage.objects.filter(pk__in=page_ids))
     }
-    items = serialize_items([pages[pk] for pk in page_ids if pk in pages], request=request, now=now)
+    items = serialize_rows(
+        [rows[pk] for pk in page_ids if pk in rows],
+        request=request,
+        site=current_site(request),
+        now=now,
+    )
     return {
         "query": outcome.query,
         "count": outcome.count,

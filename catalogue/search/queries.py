@@ -7,26 +7,30 @@ backend (SQLite, a search server), the full-text match gives the ranked ids of e
 live item (at most ``MAX_MATCHES``) and the filters and facet counts are plain SQL on those ids.
 """
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.search.backends import get_search_backend
 
+from ..cache import is_anonymous, versioned_key
 from ..filters import ITEM_TYPE_LABELS, WHEN_CHOICES, filter_catalogue, item_types
 from ..models import (
     Audience,
     CatalogueItemPage,
     RegistrationMode,
     SessionFormat,
+    SessionOccurrence,
     Theme,
     viewable_items,
 )
@@ -35,6 +39,7 @@ MAX_QUERY_LENGTH = 200  # characters kept from what the visitor typed
 MAX_TERMS = 12
 MAX_MATCHES = 10_000  # like Elasticsearch's default result window
 AUTOCOMPLETE_LIMIT = 8
+COUNTS_CACHE_SECONDS = 24 * 3600  # at most; less when a match's dates change its facets sooner
 
 # Words too common to narrow anything; PostgreSQL's French configuration drops them too, SQLite
 # (and an AND query) would otherwise demand them in every result.
@@ -224,9 +229,55 @@ def search_catalogue(
         narrowed = filter_catalogue(matches, now=now, **filters.as_kwargs())
         kept = set(narrowed.values_list("pk", flat=True))
         ids = [pk for pk in ranked if pk in kept]
-    return SearchOutcome(
-        query=query, count=len(ids), ids=ids, facets=facet_counts(matches, filters, now=now)
+    facets = kept_counts(
+        ("generic", query, filters),
+        request,
+        lambda: (0, facet_counts(matches, filters, now=now), next_change(matches, now=now)),
+        now=now,
+    )[1]
+    return SearchOutcome(query=query, count=len(ids), ids=ids, facets=facets)
+
+
+def next_change(matches: QuerySet, *, now) -> dt.datetime:
+    """The first moment after ``now`` at which the clock alone may change what the filters on
+    dates (``when``, ``open``) say of one of ``matches``: a date of a session starting or
+    ending, a registration opening, or the next local midnight (deadlines, meetings are days)."""
+    midnight = dt.datetime.combine(
+        timezone.localdate(now) + dt.timedelta(days=1),
+        dt.time(),
+        tzinfo=timezone.get_current_timezone(),
     )
+    sessions = SessionOccurrence.objects.filter(session_id__in=matches.values("pk"))
+    moments = [
+        midnight,
+        sessions.filter(start__gt=now).aggregate(m=Min("start"))["m"],
+        sessions.filter(end__gt=now).aggregate(m=Min("end"))["m"],
+        matches.filter(registration_opens_at__gt=now).aggregate(m=Min("registration_opens_at"))[
+            "m"
+        ],
+    ]
+    return min(moment for moment in moments if moment is not None)
+
+
+def kept_counts(
+    parts: tuple, request: HttpRequest | None, compute: Callable[[], tuple], *, now
+) -> tuple:
+    """``(total, facets)`` of a search, kept in the shared cache for the content version (any
+    visible change gives fresh counts at once) until the clock may change them
+    (``compute()`` gives ``(total, facets, next_change)``). Only what anyone sees is kept: a
+    signed-in person's counts, which may include restricted pages, are computed each time."""
+    if request is not None and not is_anonymous(request):
+        total, facets, _until = compute()
+        return total, facets
+    key = versioned_key("search-counts", *parts)
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
+    total, facets, until = compute()
+    timeout = min(int((until - now).total_seconds()), COUNTS_CACHE_SECONDS)
+    if timeout >= 1:
+        cache.set(key, (total, facets), timeout)
+    return total, facets
 
 
 def facet_counts(matches: QuerySet, filters: Filters, *, now) -> dict[str, list[FacetValue]]:
@@ -349,130 +400,142 @@ def _search_in_database(
     )
     items = viewable_items(request)
 
-    # One row per match with what each filter looks at.
-    anyone = CatalogueItemPage.objects.all()
-    flags = {
-        "ct": F("content_type_id"),
-        "fmt": F("sessionpage__format"),
-        "members": Q(registration_mode=RegistrationMode.MEMBERS),
-        "upcoming": anyone._upcoming_q(now),
-        "past": anyone._past_q(now),
-        "open": anyone._open_q(now),
-    }
-    through = {
-        "theme": CatalogueItemPage.themes.through,
-        "audience": CatalogueItemPage.audiences.through,
-    }
-    for name, model in through.items():
-        if getattr(filters, name):
-            links = model.objects.filter(**{f"{name}__slug": getattr(filters, name)})
-            flags[f"in_{name}"] = Q(pk__in=links.values("catalogueitempage_id"))
-    rows = (
-        items.filter(pk__in=RawSQL(matched_ids, (content_types, *match_params, MAX_MATCHES)))
-        .annotate(
-            **{
-                key: ExpressionWrapper(value, output_field=BooleanField())
-                if isinstance(value, Q)
-                else value
-                for key, value in flags.items()
-            }
+    def compute() -> tuple:
+        # One row per match with what each filter looks at.
+        anyone = CatalogueItemPage.objects.all()
+        flags = {
+            "ct": F("content_type_id"),
+            "fmt": F("sessionpage__format"),
+            "members": Q(registration_mode=RegistrationMode.MEMBERS),
+            "upcoming": anyone._upcoming_q(now),
+            "past": anyone._past_q(now),
+            "open": anyone._open_q(now),
+        }
+        through = {
+            "theme": CatalogueItemPage.themes.through,
+            "audience": CatalogueItemPage.audiences.through,
+        }
+        for name, model in through.items():
+            if getattr(filters, name):
+                links = model.objects.filter(**{f"{name}__slug": getattr(filters, name)})
+                flags[f"in_{name}"] = Q(pk__in=links.values("catalogueitempage_id"))
+        rows = (
+            items.filter(pk__in=RawSQL(matched_ids, (content_types, *match_params, MAX_MATCHES)))
+            .annotate(
+                **{
+                    key: ExpressionWrapper(value, output_field=BooleanField())
+                    if isinstance(value, Q)
+                    else value
+                    for key, value in flags.items()
+                }
+            )
+            .values("pk", *flags)
+            .order_by()
         )
-        .values("pk", *flags)
-        .order_by()
-    )
-    rows_sql, rows_params = rows.query.sql_with_params()
+        rows_sql, rows_params = rows.query.sql_with_params()
 
-    item_types_ct = ContentType.objects.get_for_models(*item_types().values())
-    type_ct = {name: item_types_ct[model].pk for name, model in item_types().items()}
-    # The SQL condition of each active filter, on the columns above.
-    active: dict[str, tuple[str, list]] = {}
-    if filters.type:
-        active["type"] = ("m.ct = %s", [type_ct[filters.type]])
-    for name in ("theme", "audience"):
-        if getattr(filters, name):
-            active[name] = (f"m.in_{name} IS TRUE", [])
-    if filters.format:
-        active["format"] = ("m.fmt = %s", [filters.format])
-    if filters.when in ("upcoming", "past"):
-        active["when"] = (f"m.{filters.when} IS TRUE", [])
-    if filters.open is not None:
-        active["open"] = ("m.open IS TRUE" if filters.open else "m.open IS NOT TRUE", [])
-    if filters.cotisation is not None:
-        active["cotisation"] = (
-            "m.members IS TRUE" if filters.cotisation else "m.members IS NOT TRUE",
-            [],
-        )
+        item_types_ct = ContentType.objects.get_for_models(*item_types().values())
+        type_ct = {name: item_types_ct[model].pk for name, model in item_types().items()}
+        # The SQL condition of each active filter, on the columns above.
+        active: dict[str, tuple[str, list]] = {}
+        if filters.type:
+            active["type"] = ("m.ct = %s", [type_ct[filters.type]])
+        for name in ("theme", "audience"):
+            if getattr(filters, name):
+                active[name] = (f"m.in_{name} IS TRUE", [])
+        if filters.format:
+            active["format"] = ("m.fmt = %s", [filters.format])
+        if filters.when in ("upcoming", "past"):
+            active["when"] = (f"m.{filters.when} IS TRUE", [])
+        if filters.open is not None:
+            active["open"] = ("m.open IS TRUE" if filters.open else "m.open IS NOT TRUE", [])
+        if filters.cotisation is not None:
+            active["cotisation"] = (
+                "m.members IS TRUE" if filters.cotisation else "m.members IS NOT TRUE",
+                [],
+            )
 
-    def where(without: str | None, condition: str = "TRUE", params=()) -> tuple[str, list]:
-        parts = [sql for name, (sql, _p) in active.items() if name != without]
-        values = [v for name, (_s, p) in active.items() if name != without for v in p]
-        return " AND ".join([*parts, condition]), [*values, *params]
+        def where(without: str | None, condition: str = "TRUE", params=()) -> tuple[str, list]:
+            parts = [sql for name, (sql, _p) in active.items() if name != without]
+            values = [v for name, (_s, p) in active.items() if name != without for v in p]
+            return " AND ".join([*parts, condition]), [*values, *params]
 
-    conditions: dict[str, list[tuple[str, str, str, list]]] = {
-        "type": [
-            (name, ITEM_TYPE_LABELS[name], "m.ct = %s", [type_ct[name]]) for name in item_types()
-        ],
-        "format": [(value, label, "m.fmt = %s", [value]) for value, label in SessionFormat.choices],
-        "when": [(value, label, f"m.{value} IS TRUE", []) for value, label in WHEN_CHOICES],
-        "open": [("true", "Inscriptions ouvertes", "m.open IS TRUE", [])],
-        "cotisation": [
-            ("true", "Réservé aux adhérents", "m.members IS TRUE", []),
-            ("false", "Sans cotisation", "m.members IS NOT TRUE", []),
-        ],
-    }
-    counts_sql, counts_params = [], []
-    total, total_params = where(None)
-    counts_sql.append(f"count(*) FILTER (WHERE {total})")
-    counts_params += total_params
-    for name, values in conditions.items():
-        for _value, _label, condition, params in values:
-            sql, sql_params = where(name, condition, params)
-            counts_sql.append(f"count(*) FILTER (WHERE {sql})")
-            counts_params += sql_params
-    statement = [
-        f"WITH m(id, {', '.join(flags)}) AS ({rows_sql}) "
-        f"SELECT NULL, NULL, ARRAY[{', '.join(counts_sql)}] FROM m"
-    ]
-    params = [*rows_params, *counts_params]
-    for name, model in through.items():
-        column = f"{name}_id"
-        sql, sql_params = where(name)
-        statement.append(
-            f"SELECT '{name}', l.{column}, ARRAY[count(*)] FROM m "  # noqa: S608
-            f"JOIN {model._meta.db_table} l ON l.catalogueitempage_id = m.id "
-            f"WHERE {sql} GROUP BY l.{column}"
-        )
-        params += sql_params
-    # PostgreSQL does not count the cost of reading each row's vectors back from TOAST: for a
-    # common word it would check every entry's vectors (a sequential scan) rather than take
-    # the matches from the text index. Only for this statement.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(" UNION ALL ".join(statement), params)
-        results = cursor.fetchall()
-        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
-
-    scalar = next(counts for facet, _value, counts in results if facet is None)
-    grouped = {(facet, value): counts[0] for facet, value, counts in results if facet}
-    selected = {
-        "type": filters.type,
-        "format": filters.format,
-        "when": filters.when,
-        "open": None if filters.open is None else str(filters.open).lower(),
-        "cotisation": None if filters.cotisation is None else str(filters.cotisation).lower(),
-    }
-    facets: dict[str, list[FacetValue]] = {}
-    position = 1
-    for name, values in conditions.items():
-        facets[name] = []
-        for value, label, _condition, _params in values:
-            facets[name].append(FacetValue(value, label, scalar[position], selected[name] == value))
-            position += 1
-    for name, model in (("theme", Theme), ("audience", Audience)):
-        facets[name] = [
-            FacetValue(slug, label, grouped.get((name, pk), 0), getattr(filters, name) == slug)
-            for pk, slug, label in model.objects.values_list("pk", "slug", "name")
+        conditions: dict[str, list[tuple[str, str, str, list]]] = {
+            "type": [
+                (name, ITEM_TYPE_LABELS[name], "m.ct = %s", [type_ct[name]])
+                for name in item_types()
+            ],
+            "format": [
+                (value, label, "m.fmt = %s", [value]) for value, label in SessionFormat.choices
+            ],
+            "when": [(value, label, f"m.{value} IS TRUE", []) for value, label in WHEN_CHOICES],
+            "open": [("true", "Inscriptions ouvertes", "m.open IS TRUE", [])],
+            "cotisation": [
+                ("true", "Réservé aux adhérents", "m.members IS TRUE", []),
+                ("false", "Sans cotisation", "m.members IS NOT TRUE", []),
+            ],
+        }
+        counts_sql, counts_params = [], []
+        total, total_params = where(None)
+        counts_sql.append(f"count(*) FILTER (WHERE {total})")
+        counts_params += total_params
+        for name, values in conditions.items():
+            for _value, _label, condition, params in values:
+                sql, sql_params = where(name, condition, params)
+                counts_sql.append(f"count(*) FILTER (WHERE {sql})")
+                counts_params += sql_params
+        statement = [
+            f"WITH m(id, {', '.join(flags)}) AS ({rows_sql}) "
+            f"SELECT NULL, NULL, ARRAY[{', '.join(counts_sql)}] FROM m"
         ]
+        params = [*rows_params, *counts_params]
+        for name, model in through.items():
+            column = f"{name}_id"
+            sql, sql_params = where(name)
+            statement.append(
+                f"SELECT '{name}', l.{column}, ARRAY[count(*)] FROM m "  # noqa: S608
+                f"JOIN {model._meta.db_table} l ON l.catalogueitempage_id = m.id "
+                f"WHERE {sql} GROUP BY l.{column}"
+            )
+            params += sql_params
+        # PostgreSQL does not count the cost of reading each row's vectors back from TOAST: for a
+        # common word it would check every entry's vectors (a sequential scan) rather than take
+        # the matches from the text index. Only for this statement.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(" UNION ALL ".join(statement), params)
+            results = cursor.fetchall()
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+
+        scalar = next(counts for facet, _value, counts in results if facet is None)
+        grouped = {(facet, value): counts[0] for facet, value, counts in results if facet}
+        selected = {
+            "type": filters.type,
+            "format": filters.format,
+            "when": filters.when,
+            "open": None if filters.open is None else str(filters.open).lower(),
+            "cotisation": None if filters.cotisation is None else str(filters.cotisation).lower(),
+        }
+        facets: dict[str, list[FacetValue]] = {}
+        position = 1
+        for name, values in conditions.items():
+            facets[name] = []
+            for value, label, _condition, _params in values:
+                facets[name].append(
+                    FacetValue(value, label, scalar[position], selected[name] == value)
+                )
+                position += 1
+        for name, model in (("theme", Theme), ("audience", Audience)):
+            facets[name] = [
+                FacetValue(slug, label, grouped.get((name, pk), 0), getattr(filters, name) == slug)
+                for pk, slug, label in model.objects.values_list("pk", "slug", "name")
+            ]
+        matched = CatalogueItemPage.objects.filter(
+            pk__in=RawSQL(matched_ids, (content_types, *match_params, MAX_MATCHES))
+        )
+        return scalar[0], facets, next_change(matched, now=now)
+
+    total, facets = kept_counts(("database", query, filters), request, compute, now=now)
 
     narrowed = filter_catalogue(items, now=now, **filters.as_kwargs()).values("pk").order_by()
     narrowed_sql, narrowed_params = narrowed.query.sql_with_params()
@@ -490,8 +553,8 @@ def _search_in_database(
 
     return SearchOutcome(
         query=query,
-        count=scalar[0],
-        ids=RankedIds(scalar[0], read),
+        count=total,
+        ids=RankedIds(total, read),
         facets={name: facets[name] for name in FILTER_NAMES},
     )
 

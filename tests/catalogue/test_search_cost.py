@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -81,9 +82,12 @@ FILTERS = [
 ]
 
 
-def search_statements(filters):
+def search_statements(filters, *, kept=False):
     """The search's own statements: count, facets and a page of ids (the page's items are
-    loaded by ``load_items``, whose cost the listing's tests hold)."""
+    loaded by ``load_items``, whose cost the listing's tests hold); the counts computed
+    afresh unless ``kept`` (then those the shared cache keeps, if any)."""
+    if not kept:
+        cache.clear()
     with CaptureQueriesContext(connection) as captured:
         outcome = search_catalogue("bénévoles", filters)
         outcome.ids[0:5]
@@ -165,3 +169,65 @@ def test_without_the_ranked_index_search_ranks_its_matches_as_before(categories,
     assert without.count == with_index.count
     assert sorted(without.ids) == sorted(with_index.ids)
     assert without.ids[0] == with_index.ids[0]  # the page about nothing else comes first
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_a_repeated_search_reads_its_counts_from_the_cache(categories, filters):
+    make_matches(4, categories)
+    search_statements(filters)
+    cold, cold_statements = search_statements(filters)
+    warm, warm_statements = search_statements(filters, kept=True)
+    assert (warm.count, warm.facets) == (cold.count, cold.facets)
+    assert warm_statements < cold_statements
+    make_matches(16, categories)
+    search_statements(filters, kept=True)
+    again, again_statements = search_statements(filters, kept=True)
+    assert again_statements == warm_statements  # constant in the number of matches
+    assert again.count > warm.count
+
+
+def test_a_change_of_content_gives_fresh_counts_at_once(categories):
+    make_matches(4, categories)
+    before = search_catalogue("bénévoles")
+    assert search_catalogue("bénévoles").count == before.count  # kept
+    SessionPageFactory(title="Encore des bénévoles", occurrences=[(in_weeks(2), in_weeks(2, 12))])
+    published = search_catalogue("bénévoles")
+    assert published.count == before.count + 1
+    session = SessionPageFactory(
+        title="Bénévoles au complet", capacity=1, occurrences=[(in_weeks(3), in_weeks(3, 12))]
+    )
+    session.unpublish()
+    assert search_catalogue("bénévoles").count == published.count
+
+
+def test_the_clock_alone_gives_fresh_date_facets(categories):
+    SessionPageFactory(
+        title="Bénévoles demain",
+        occurrences=[(NOW + dt.timedelta(hours=2), NOW + dt.timedelta(hours=3))],
+    )
+
+    def when(outcome):
+        return {value.value: value.count for value in outcome.facets["when"]}
+
+    assert when(search_catalogue("bénévoles")) == {"upcoming": 1, "past": 0}
+    with time_machine.travel(NOW + dt.timedelta(hours=4), tick=False):
+        assert when(search_catalogue("bénévoles")) == {"upcoming": 0, "past": 1}
+
+
+def test_a_seat_taken_gives_fresh_counts_at_once(categories):
+    from catalogue.models import Registration, RegistrationStatus
+    from tests.membership.factories import UserFactory
+
+    make_matches(4, categories)
+    search_statements(Filters())
+    _cold, cold_statements = search_statements(Filters())
+    _warm, warm_statements = search_statements(Filters(), kept=True)
+    session = SessionPageFactory(title="Bénévoles en place", capacity=3)
+    search_statements(Filters(), kept=True)
+    Registration.objects.create(
+        session=session, user=UserFactory(), status=RegistrationStatus.CONFIRMED, position=0
+    )
+    _fresh, fresh_statements = search_statements(Filters(), kept=True)
+    # counted afresh (the view restrictions, whose own version a seat keeps, are not re-read)
+    assert cold_statements >= fresh_statements > warm_statements
+    assert search_statements(Filters(), kept=True)[1] == warm_statements
