@@ -21,7 +21,7 @@ from wagtail.rich_text import RichText, expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from . import information
-from .filters import item_type
+from .filters import item_type, item_types
 from .models import (
     AttendanceMode,
     CatalogueItemPage,
@@ -40,11 +40,6 @@ from .models.pages import (
 )
 
 ItemType = Literal["session", "working_group_call", "resource_article"]
-ITEM_TYPES = {
-    SessionPage: "session",
-    WorkingGroupCallPage: "working_group_call",
-    ResourceArticlePage: "resource_article",
-}
 RegistrationState = Literal["past", "none", "external", "not_open", "closed", "full", "open"]
 
 
@@ -464,6 +459,7 @@ def serialize_rows(
     def local(moment: dt.datetime | None) -> dt.datetime | None:
         return moment.astimezone(zone) if moment else None
 
+    types = {model: name for name, model in item_types().items()}
     kinds = _labels(SessionPage, "kind")
     formats = _labels(SessionPage, "format")
     modes = _labels(CatalogueItemPage, "registration_mode")
@@ -526,7 +522,7 @@ def serialize_rows(
             place = None
         items.append(
             {
-                "type": ITEM_TYPES[model],
+                "type": types[model],
                 "id": row["pk"],
                 "title": row["title"],
                 "url": _PageAddress(row["pk"], row["url_path"]).get_url(request, current_site=site),

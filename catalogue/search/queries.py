@@ -139,6 +139,16 @@ class Filters:
     def as_kwargs(self, *, without: str | None = None) -> dict:
         return {name: getattr(self, name) for name in FILTER_NAMES if name != without}
 
+    def facet_values(self) -> dict[str, str | None]:
+        """The value each facet with fixed values has selected, as the facets spell it."""
+        return {
+            "type": self.type,
+            "format": self.format,
+            "when": self.when,
+            "open": None if self.open is None else str(self.open).lower(),
+            "cotisation": None if self.cotisation is None else str(self.cotisation).lower(),
+        }
+
     @property
     def active(self) -> dict:
         return {name: value for name, value in self.as_kwargs().items() if value is not None}
@@ -321,13 +331,7 @@ def facet_counts(matches: QuerySet, filters: Filters, *, now) -> dict[str, list[
             ("false", "Sans cotisation", ~Q(registration_mode=RegistrationMode.MEMBERS)),
         ],
     }
-    selected = {
-        "type": filters.type,
-        "format": filters.format,
-        "when": filters.when,
-        "open": None if filters.open is None else str(filters.open).lower(),
-        "cotisation": None if filters.cotisation is None else str(filters.cotisation).lower(),
-    }
+    selected = filters.facet_values()
 
     facets: dict[str, list[FacetValue]] = {}
     # Filters without a value of their own share one base: count them in one query.
@@ -509,13 +513,7 @@ def _search_in_database(
 
         scalar = next(counts for facet, _value, counts in results if facet is None)
         grouped = {(facet, value): counts[0] for facet, value, counts in results if facet}
-        selected = {
-            "type": filters.type,
-            "format": filters.format,
-            "when": filters.when,
-            "open": None if filters.open is None else str(filters.open).lower(),
-            "cotisation": None if filters.cotisation is None else str(filters.cotisation).lower(),
-        }
+        selected = filters.facet_values()
         facets: dict[str, list[FacetValue]] = {}
         position = 1
         for name, values in conditions.items():

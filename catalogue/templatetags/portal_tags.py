@@ -4,6 +4,8 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from wagtail.models import Site
 
+from catalogue.cache import cached_value
+
 register = template.Library()
 
 
@@ -44,7 +46,6 @@ def url_or_none(name, *args, **kwargs):
 def _menu_pages(site: Site) -> list:
     """The site's home page and its live children in menus, kept for the content version: the
     children's query walks every descendant's path, so it would grow with the catalogue."""
-    from catalogue.cache import cached_value  # noqa: PLC0415
 
     def read() -> list:
         root = site.root_page
